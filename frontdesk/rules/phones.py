@@ -1,0 +1,100 @@
+"""Phone numbers: the key that finds a client (SPEC "Parties and roles").
+
+Normalised with `phonenumbers`, default region CN: `+86 138 0013 8000`, `13800138000`
+and `0086-13800138000` are one number; landlines need their area code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
+DEFAULT_REGION = "CN"
+TAIL_LENGTH = 4
+_ALLOWED = re.compile(r"^[0-9+\-() .\u3000]+$")
+_MAX_RAW = 32
+
+_KIND = {
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE: "landline",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "mobile",
+}
+
+
+class PhoneError(ValueError):
+    """Not a phone number. `code` is a message key: empty | chars | too_long | invalid."""
+
+    def __init__(self, code: str, raw: str):
+        super().__init__(f"not a phone number ({code}): {raw!r}")
+        self.code = code
+        self.raw = raw
+
+
+@dataclass(frozen=True)
+class Phone:
+    e164: str  # "+8613800138000"
+    kind: str  # "mobile" | "landline" | "other"
+
+    @property
+    def tail(self) -> str:
+        return tail_of(self.e164)
+
+    @property
+    def national(self) -> str:
+        """The digits a Chinese user reads: 13800138000, 01087654321."""
+        return national_of(self.e164)
+
+    def masked(self) -> str:
+        return mask(self.national)
+
+
+def national_of(e164: str) -> str:
+    """13800138000 for +8613800138000, 01087654321 for a Beijing landline; others stay E.164."""
+    num = phonenumbers.parse(e164)
+    if num.country_code == 86:
+        return re.sub(r"\D", "", phonenumbers.format_number(num, PhoneNumberFormat.NATIONAL))
+    return e164
+
+
+def masked_of(e164: str) -> str:
+    return mask(national_of(e164))
+
+
+def normalise(raw: str, region: str = DEFAULT_REGION) -> Phone:
+    """Parse what a person typed into one canonical phone, or raise PhoneError."""
+    text = (raw or "").strip()
+    if not text:
+        raise PhoneError("empty", raw)
+    if len(text) > _MAX_RAW:
+        raise PhoneError("too_long", raw)
+    if not _ALLOWED.match(text):
+        raise PhoneError("chars", raw)
+    compact = re.sub(r"[\s\-().\u3000]", "", text)
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    try:
+        num = phonenumbers.parse(compact, region)
+    except NumberParseException as exc:
+        raise PhoneError("invalid", raw) from exc
+    if not phonenumbers.is_valid_number(num):
+        raise PhoneError("invalid", raw)
+    kind = _KIND.get(phonenumbers.number_type(num), "other")
+    return Phone(phonenumbers.format_number(num, PhoneNumberFormat.E164), kind)
+
+
+def tail_of(e164: str) -> str:
+    return e164[-TAIL_LENGTH:]
+
+
+def mask(digits: str) -> str:
+    """138****8000: the first three and last four digits shown, the rest starred."""
+    plus = digits.startswith("+")
+    body = digits[1:] if plus else digits
+    if len(body) <= 7:
+        shown = body[:1] + "*" * (len(body) - 3) + body[-2:] if len(body) > 3 else "*" * len(body)
+    else:
+        shown = body[:3] + "*" * (len(body) - 7) + body[-4:]
+    return ("+" if plus else "") + shown

@@ -1,0 +1,186 @@
+"""The operation context every service shares: one transaction, the project, the acting
+staff member, the clock, the settings — and the small helpers they all use."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, Iterator, Sequence
+
+from sqlmodel import Session, select
+
+from frontdesk.rules.reasons import Reason
+from frontdesk.store.db import Database
+from frontdesk.store.models import Notification, Project, Setting, Staff
+
+from . import settings as settings_mod
+from .clock import Clock, to_utc
+from .errors import BadInput, Refused
+
+ROLES = ("advisor", "trainee", "pm", "sales-admin", "gm")
+FRONTLINE = ("advisor", "trainee", "pm")  # who may stand on the roster and receive clients
+MAX_NAME = 100
+MAX_NOTE = 2000
+# reason data keys that hold staff ids: replaced by names before a reason leaves the services
+STAFF_KEYS = frozenset({"advisor", "owner", "previous_owner", "holder", "claimant", "a", "b", "proposed", "chosen",
+                        "mentor", "saw", "closer", "winner", "pm", "trainee", "witness"})
+
+
+def dumps(v: Any) -> str:
+    return json.dumps(v, sort_keys=True, ensure_ascii=False, default=_json_default)
+
+
+def _json_default(v: Any) -> Any:
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    if isinstance(v, Reason):
+        return v.as_dict()
+    raise TypeError(type(v))
+
+
+def clean_text(value: str | None, field: str, limit: int = MAX_NAME, required: bool = False) -> str:
+    """Trimmed text without control characters, at most `limit` characters."""
+    v = (value or "").strip()
+    if required and not v:
+        raise BadInput(field, "must not be empty")
+    if len(v) > limit:
+        raise BadInput(field, f"is {len(v)} characters long; at most {limit} allowed")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in v):
+        raise BadInput(field, "contains control characters")
+    return v
+
+
+@dataclass
+class Ctx:
+    s: Session
+    project: Project
+    actor: Staff | None
+    now: datetime  # aware, project time zone
+    recorded_at: datetime  # real wall-clock time, UTC naive
+    _settings: dict[str, Any] | None = field(default=None, repr=False)
+    _names: dict[int, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def at(self) -> datetime:
+        return to_utc(self.now)
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def pid(self) -> int:
+        assert self.project.id is not None
+        return self.project.id
+
+    # settings ---------------------------------------------------------------
+    def setting(self, key: str) -> Any:
+        if self._settings is None:
+            rows = self.s.exec(select(Setting).where(Setting.project_id == self.pid)).all()
+            self._settings = {k: spec.default for k, spec in settings_mod.SPECS.items()}
+            self._settings.update({r.key: json.loads(r.value) for r in rows})
+        return self._settings[key]
+
+    # the acting user --------------------------------------------------------
+    def user(self) -> Staff:
+        if self.actor is None:
+            raise BadInput("as", "who is acting? give --as NAME (or FRONTDESK_USER)")
+        return self.actor
+
+    def require(self, *roles: str, rule: str = "R2.1", code: str = "role_required") -> Staff:
+        u = self.user()
+        if u.role not in roles:
+            raise Refused(Reason(rule, code, {"role": u.role, "roles": list(roles)}),
+                          f"{u.name} is {u.role}; this needs {' or '.join(roles)}")
+        return u
+
+    def is_pm(self) -> bool:
+        return self.actor is not None and self.actor.role in ("pm", "gm")
+
+    # staff --------------------------------------------------------------------
+    def staff(self, name: str | None, field: str, *, here: bool = True) -> Staff:
+        n = clean_text(name, field, required=True)
+        st = self.s.exec(select(Staff).where(Staff.name == n)).first()
+        if st is None or (here and st.project_id != self.pid) or not st.active:
+            raise BadInput(field, f"no staff member named {n!r} in project {self.project.code}")
+        return st
+
+    def name_of(self, sid: int | None) -> str | None:
+        if sid is None:
+            return None
+        if sid not in self._names:
+            st = self.s.get(Staff, sid)
+            self._names[sid] = st.name if st else f"#{sid}"
+        return self._names[sid]
+
+    def named(self, reasons: Sequence[Reason]) -> list[Reason]:
+        """The reasons with staff ids replaced by names, ready to leave the services."""
+        out = []
+        for r in reasons:
+            data = {k: (self.name_of(v) if k in STAFF_KEYS and isinstance(v, int) else v) for k, v in r.data.items()}
+            out.append(replace(r, data=data))
+        return out
+
+    def pms(self) -> list[Staff]:
+        return list(self.s.exec(select(Staff).where(Staff.project_id == self.pid, Staff.role == "pm",
+                                                    Staff.active == True)))  # noqa: E712
+
+    def notify(self, recipients: Sequence[int | str], kind: str, rule: str, data: dict[str, Any],
+               dedupe: str | None = None) -> list[str]:
+        """Inbox notices; "pm" means every PM of the project. Returns the names told."""
+        ids: list[int] = []
+        for r in recipients:
+            for sid in ([p.id for p in self.pms()] if r == "pm" else [r]):
+                if sid is not None and sid not in ids:
+                    ids.append(sid)
+        for sid in ids:
+            key = f"{dedupe}:{sid}" if dedupe else None
+            if key and self.s.exec(select(Notification.id).where(Notification.dedupe == key)).first():
+                continue
+            self.s.add(Notification(project_id=self.pid, recipient_id=sid, kind=kind, rule=rule,
+                                    data=dumps(data), dedupe=key, at=self.at))
+        return [self.name_of(i) or "" for i in ids]
+
+
+class Base:
+    """A family of operations over one database and one clock."""
+
+    def __init__(self, db: Database, clock: Clock):
+        self.db = db
+        self.clock = clock
+
+    @contextmanager
+    def op(self, actor: str | None = None, project: str | None = None, *, write: bool = True) -> Iterator[Ctx]:
+        with (self.db.write() if write else self.db.read()) as s:
+            user = None
+            if actor:
+                user = s.exec(select(Staff).where(Staff.name == actor.strip())).first()
+                if user is None or not user.active:
+                    raise BadInput("as", f"no staff member named {actor!r}")
+            proj = resolve_project(s, project, user)
+            if user is not None and user.project_id != proj.id and user.role != "gm":
+                raise Refused(Reason("R1.1", "other_project", {"project": proj.code}),
+                              f"{user.name} works in another project, not {proj.code}")
+            now = self.clock.now(proj.tz)
+            yield Ctx(s, proj, user, now, Clock.wall())
+
+
+def resolve_project(s: Session, code: str | None, user: Staff | None) -> Project:
+    if code:
+        p = s.exec(select(Project).where(Project.code == code.strip())).first()
+        if p is None:
+            raise BadInput("project", f"no project with code {code!r}")
+        return p
+    if user is not None:
+        p = s.get(Project, user.project_id)
+        assert p is not None
+        return p
+    projects = s.exec(select(Project).limit(2)).all()
+    if not projects:
+        raise BadInput("project", "the database has no project yet: run `frontdesk init` first")
+    if len(projects) > 1:
+        raise BadInput("project", "there are several projects: choose one with --project CODE")
+    return projects[0]

@@ -1,0 +1,150 @@
+"""Finding clients and reading their history — the facts the ownership rules fold.
+
+Every desk-path query here is an indexed lookup: a phone by (project, e164), a client's
+entries by (client_id, at), its follow-ups by (client_id, at).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from pypinyin import Style, lazy_pinyin
+from sqlmodel import select
+
+from frontdesk.rules import phones, protection
+from frontdesk.rules.protection import Event, Ownership
+from frontdesk.rules.routing import Referral
+from frontdesk.store.models import (Client, CrossingDecision, Crossing, FollowUp, FollowUpVerification, Person, Phone,
+                                    RegisterEntry)
+
+from .base import Ctx
+from .errors import BadInput
+
+
+def parse_phone(raw: str | None, field: str = "phone") -> phones.Phone:
+    try:
+        return phones.normalise(raw or "")
+    except phones.PhoneError as exc:
+        why = {"empty": "is empty", "chars": "may hold only digits, spaces, + - ( )",
+               "too_long": "is too long for a phone number"}.get(exc.code, "is not a valid phone number")
+        raise BadInput(field, f"{raw!r} {why} (mainland mobile, or landline with area code)") from None
+
+
+def initials(name: str) -> str:
+    """Pinyin initials for search: 张三 → "zs"; Latin letters are kept."""
+    if not name:
+        return ""
+    parts = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda s: list(s))
+    return "".join(p for p in parts if p.strip()).lower()[:100]
+
+
+@dataclass
+class Found:
+    client: Client
+    phone: Phone
+    person: Person
+
+
+def find(c: Ctx, phone: phones.Phone) -> Found | None:
+    row = c.s.exec(select(Phone).where(Phone.project_id == c.pid, Phone.e164 == phone.e164)).first()
+    if row is None:
+        return None
+    client = c.s.get(Client, row.client_id)
+    person = c.s.get(Person, row.person_id)
+    assert client is not None and person is not None
+    return Found(client, row, person)
+
+
+def require(c: Ctx, raw: str | None, field: str = "phone") -> Found:
+    ph = parse_phone(raw, field)
+    f = find(c, ph)
+    if f is None:
+        raise BadInput(field, f"no client with phone {ph.masked()} in project {c.project.code}")
+    return f
+
+
+def create(c: Ctx, phone: phones.Phone, name: str, relation: str = "self", client: Client | None = None) -> Found:
+    if client is None:
+        client = Client(project_id=c.pid, created_at=c.at)
+        c.s.add(client)
+        c.s.flush()
+    person = Person(project_id=c.pid, client_id=client.id, name=name, initials=initials(name), relation=relation,
+                    created_at=c.at)
+    c.s.add(person)
+    c.s.flush()
+    row = Phone(project_id=c.pid, person_id=person.id, client_id=client.id, e164=phone.e164, tail=phone.tail,
+                created_at=c.at)
+    c.s.add(row)
+    c.s.flush()
+    return Found(client, row, person)
+
+
+def group(c: Ctx, client_id: int) -> list[int]:
+    """The client and every client record merged into it (R2.5)."""
+    merged = c.s.exec(select(Client.id).where(Client.merged_into_id == client_id)).all()
+    return [client_id, *merged]
+
+
+def events(c: Ctx, client_id: int) -> tuple[list[Event], list[RegisterEntry]]:
+    """The client's history as ownership events, plus its register entries."""
+    ids = group(c, client_id)
+    entries = list(c.s.exec(select(RegisterEntry).where(RegisterEntry.client_id.in_(ids))  # type: ignore[union-attr]
+                            .order_by(RegisterEntry.at, RegisterEntry.id)))
+    evs: list[Event] = []
+    for e in entries:
+        ref = f"{e.book}#{e.number}"
+        if e.effect == protection.REGISTER and e.owner_id is not None:
+            evs.append(Event(e.at, e.day, protection.REGISTER, e.owner_id, ref, e.route))
+        else:
+            kind = "referral" if e.kind == "referral" else e.route
+            evs.append(Event(e.at, e.day, protection.NONE, e.advisor_id, ref, kind))
+    rows = c.s.exec(select(FollowUp, FollowUpVerification)
+                    .join(FollowUpVerification, FollowUpVerification.followup_id == FollowUp.id, isouter=True)
+                    .where(FollowUp.client_id.in_(ids)))  # type: ignore[union-attr]
+    for fu, ver in rows:
+        effect, kind = protection.followup_effect(fu.outcome, ver is not None)
+        evs.append(Event(fu.at, fu.day, effect, fu.advisor_id, f"followup#{fu.id}", kind))
+    decided = c.s.exec(select(Crossing, CrossingDecision).join(CrossingDecision)
+                       .where(Crossing.client_id.in_(ids)))  # type: ignore[union-attr]
+    for cr, dec in decided:
+        if dec.winner_id is not None:
+            evs.append(Event(dec.at, dec.day, protection.ASSIGN, dec.winner_id, f"crossing#{cr.id}", "crossing"))
+    return evs, entries
+
+
+def ownership(c: Ctx, client_id: int | None, as_of: date | None = None) -> Ownership:
+    days = int(c.setting("protection_days"))
+    if client_id is None:
+        return protection.fold([], as_of or c.today, days)
+    evs, _ = events(c, client_id)
+    return protection.fold(evs, as_of or c.today, days)
+
+
+def refresh_cache(c: Ctx, client: Client) -> Ownership:
+    """Re-fold the client's history and keep its owner of record and last contact in step."""
+    own = ownership(c, client.id)
+    client.owner_id = own.owner if own.owner is not None else own.previous_owner
+    client.last_contact = own.last_contact
+    c.s.add(client)
+    return own
+
+
+def pending_referral(c: Ctx, client_id: int) -> Referral | None:
+    """The newest referral pre-registration in the call register for this client (R2.4)."""
+    e = c.s.exec(select(RegisterEntry).where(RegisterEntry.client_id.in_(group(c, client_id)),  # type: ignore[union-attr]
+                                             RegisterEntry.kind == "referral")
+                 .order_by(RegisterEntry.at.desc())).first()  # type: ignore[attr-defined]
+    if e is None:
+        return None
+    return Referral(e.advisor_id, e.day, f"{e.book}#{e.number}")
+
+
+def lapse_day(last_contact: date, days: int) -> date:
+    return protection.window_end(last_contact, days) + timedelta(days=1)
+
+
+def label(f: Found, show_phone: bool) -> str:
+    """How a client is named in a notice: name and phone, masked unless the reader may see it."""
+    shown = phones.national_of(f.phone.e164) if show_phone else phones.masked_of(f.phone.e164)
+    return f"{f.person.name} {shown}".strip()

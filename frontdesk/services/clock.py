@@ -1,0 +1,41 @@
+"""One clock for every command: real time, or a fixed moment (--at / FRONTDESK_NOW)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from .errors import BadInput
+
+AT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
+
+
+def parse_local(text: str, field: str = "at") -> datetime:
+    """A naive local datetime from "YYYY-MM-DD HH:MM" (the project's time zone applies later)."""
+    for fmt in AT_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            continue
+    raise BadInput(field, f"{text!r} is not a time: use YYYY-MM-DD HH:MM")
+
+
+@dataclass
+class Clock:
+    fixed_local: datetime | None = None  # naive, in the project's time zone
+
+    def now(self, tz: str) -> datetime:
+        zone = ZoneInfo(tz)
+        if self.fixed_local is not None:
+            return self.fixed_local.replace(tzinfo=zone)
+        return datetime.now(zone)
+
+    @staticmethod
+    def wall() -> datetime:
+        """The real time of recording (UTC, naive), whatever the business clock says."""
+        return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def to_utc(aware: datetime) -> datetime:
+    return aware.astimezone(timezone.utc).replace(tzinfo=None)

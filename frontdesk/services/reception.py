@@ -1,0 +1,150 @@
+"""The counter: walk-ins (visitor register) and calls (call register) — R2.3, R3, R2.4, R5.
+
+One visit = one transaction: look the phone up, fold its history, ask the routing rules,
+append the register entry (numbered, hash-chained), move the rotation, open a crossing when
+one arises, notify, and keep the client's ownership cache in step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from frontdesk.rules import protection, routing
+from frontdesk.rules.reasons import Reason
+from frontdesk.store import ledger
+from frontdesk.store.models import RegisterEntry
+
+from . import clientbook, crossings, roster
+from .base import Base, Ctx, clean_text, dumps
+from .errors import BadInput, Refused
+
+
+def _frontline(c: Ctx, what: str) -> None:
+    u = c.user()
+    if u.role in ("sales-admin", "gm"):
+        raise Refused(Reason("R3", "not_frontline", {"role": u.role}),
+                      f"{u.name} is {u.role}: {what} are recorded by advisors and PMs")
+    if roster.in_induction(u):
+        raise Refused(Reason("R5.3", "trainee_in_induction", {"advisor": u.id}),
+                      f"{u.name} is a trainee in induction (shadow mode): no {what} before the exam")
+
+
+def _entry(c: Ctx, book: str, found: clientbook.Found, **kw: Any) -> RegisterEntry:
+    e = RegisterEntry(project_id=c.pid, book=book, number=0, at=c.at, day=c.today, recorded_at=c.recorded_at,
+                      operator_id=c.user().id, client_id=found.client.id, person_id=found.person.id,
+                      phone_e164=found.phone.e164, name=found.person.name, prev_hash="", hash="", **kw)
+    return ledger.append(c.s, e)
+
+
+class ReceptionService(Base):
+    def visit(self, phone: str, name: str | None = None, asks_for: str | None = None,
+              visited_before: bool | None = None, materials: bool | None = None, saw: str | None = None,
+              assign: str | None = None, actor: str | None = None, project: str | None = None) -> dict[str, Any]:
+        with self.op(actor, project) as c:
+            _frontline(c, "receptions")
+            ph = clientbook.parse_phone(phone)
+            nm = clean_text(name, "name")
+            asked = c.staff(asks_for, "asks_for") if asks_for else None
+            seen = c.staff(saw, "saw") if saw else None
+            forced = c.staff(assign, "assign") if assign else None
+            if forced is not None and not c.is_pm():
+                raise Refused(Reason("R3", "pm_only", {}), "only the PM may assign a visitor to another advisor")
+            found = clientbook.find(c, ph)
+            own = clientbook.ownership(c, found.client.id if found else None)
+            referral = clientbook.pending_referral(c, found.client.id) if found else None  # type: ignore[arg-type]
+            queue, duty = roster.queues(c)
+            facts = routing.VisitFacts(
+                ownership=own, staff=roster.staffers(c), queue=queue, duty_queue=duty, today=c.today,
+                days=int(c.setting("protection_days")), volume=c.setting("volume_mode"),
+                skip_policy=c.setting("skip_policy"), duty_consumes_turn=bool(c.setting("duty_consumes_turn")),
+                asks_for=asked.id if asked else None, visited_before=visited_before, saw=seen.id if seen else None,
+                referral=referral, assign=forced.id if forced else None)
+            try:
+                r = routing.route_visit(facts)
+            except routing.RoutingRefused as exc:
+                raise Refused(exc.reason, {"nobody_present": "no advisor is present on the roster",
+                                           }.get(exc.reason.code, exc.reason.code.replace("_", " "))) from None
+            if found is None:
+                found = clientbook.create(c, ph, nm)
+            elif nm and not found.person.name:
+                found.person.name, found.person.initials = nm, clientbook.initials(nm)
+                c.s.add(found.person)
+            answers = {"visited_before": visited_before, "materials": materials,
+                       "asks_for": asked.id if asked else None, "saw": seen.id if seen else None}
+            entry = _entry(c, "visit", found, advisor_id=r.advisor, owner_id=r.owner_after, route=r.route,
+                           effect=r.effect, turn=r.turn, data=dumps({"answers": answers, "reasons": r.reasons,
+                                                                      "override": forced is not None}))
+            ref = f"visit#{entry.number}"
+            if (r.queue_after, r.duty_queue_after) != (queue, duty):
+                roster.save_queues(c, r.queue_after, r.duty_queue_after)
+                roster.log(c, "turn" if r.turn else "duty", r.advisor, {"entry": entry.number, "route": r.route})
+            told: list[str] = []
+            crossing_id = None
+            if r.crossing is not None:
+                case, _prop, t = crossings.open_case(c, found, *r.crossing, note=f"{ref}: asked for")
+                crossing_id, told = case.id, t
+            for who, kind in r.notify:
+                if kind == "crossing_opened":
+                    continue  # told by open_case
+                told += c.notify([who], kind, _rule_of(kind), {
+                    "client": clientbook.label(found, False), "advisor": c.name_of(r.advisor),
+                    "trainee": c.name_of(r.advisor), "entry": ref,
+                    "saw": c.name_of(seen.id) if seen else None})
+            clientbook.refresh_cache(c, found.client)
+            return {"entry": entry.number, "client": found.client.id, "route": r.route,
+                    "advisor": c.name_of(r.advisor), "owner": c.name_of(r.owner_after),
+                    "notified": sorted(set(told)), "crossing": crossing_id, "turn": r.turn,
+                    "reasons": c.named(r.reasons)}
+
+    def call(self, phone: str, name: str | None = None, referred_by: str | None = None,
+             actor: str | None = None, project: str | None = None) -> dict[str, Any]:
+        """An incoming call, registered by the advisor who answers it (R2.3, R2.2, R2.4, R5.3)."""
+        with self.op(actor, project) as c:
+            _frontline(c, "calls")
+            me = c.user()
+            ph = clientbook.parse_phone(phone)
+            nm = clean_text(name, "name")
+            referrer = None
+            if referred_by:
+                referrer = clientbook.require(c, referred_by, "referred_by")
+                rown = clientbook.ownership(c, referrer.client.id)
+                if me.id not in (rown.owner, rown.previous_owner):
+                    raise Refused(Reason("R2.4", "referrer_not_yours", {"owner": rown.owner}),
+                                  "only the advisor who serves the old client pre-registers their referral")
+            found = clientbook.find(c, ph)
+            if referrer is not None and found is not None and found.client.id == referrer.client.id:
+                raise BadInput("referred_by", "the caller and the referring client are the same client")
+            own = clientbook.ownership(c, found.client.id if found else None)
+            if found is None:
+                found = clientbook.create(c, ph, nm)
+            elif nm and not found.person.name:
+                found.person.name, found.person.initials = nm, clientbook.initials(nm)
+                c.s.add(found.person)
+            told: list[str] = []
+            if own.owner is not None and own.owner != me.id:
+                reasons = [own.reasons[0], Reason("R2.2", "call_held_by_other", {"owner": own.owner})]
+                kw = dict(effect=protection.NONE, owner_id=own.owner, route="held", kind="entry")
+            elif referrer is not None and own.owner is None:
+                reasons = [Reason("R2.4", "referral_claim", {"advisor": me.id, "referred_by": clientbook.label(referrer, True)})]
+                kw = dict(effect=protection.NONE, owner_id=None, route="referral", kind="referral")
+            else:
+                code = "call_owner_contact" if own.owner == me.id else "call_new_owner"
+                reasons = [*([own.reasons[0]] if own.owner is None and own.registered else []),
+                           Reason("R2.2", code, {"advisor": me.id})]
+                kw = dict(effect=protection.REGISTER, owner_id=me.id, route="call", kind="entry")
+            entry = _entry(c, "call", found, advisor_id=me.id, data=dumps({"reasons": reasons}), **kw)
+            if kw["route"] == "held":
+                told = c.notify([own.owner], "call_for_owner", "R2.2", {  # type: ignore[list-item]
+                    "client": clientbook.label(found, False), "advisor": me.name, "entry": f"call#{entry.number}"})
+            if me.role == "trainee" and me.mentor_id:
+                told += c.notify([me.mentor_id], "trainee_reception", "R5.4", {
+                    "client": clientbook.label(found, False), "trainee": me.name, "entry": f"call#{entry.number}"})
+            after = clientbook.refresh_cache(c, found.client)
+            return {"entry": entry.number, "client": found.client.id, "advisor": me.name,
+                    "owner": c.name_of(after.owner), "referral": kw["route"] == "referral",
+                    "notified": sorted(set(told)), "reasons": c.named(reasons)}
+
+
+def _rule_of(kind: str) -> str:
+    return {"duty_reception": "R3.2", "trainee_reception": "R5.4", "claim_without_registration": "R4.1",
+            "asked_for_absent": "R3.5"}.get(kind, "R3")

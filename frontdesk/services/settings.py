@@ -1,0 +1,95 @@
+"""Project settings: their types, defaults and checks (R2.2, R3.2, R3, part 2)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+from frontdesk.rules import protection, rotation, routing
+
+from .errors import BadInput
+
+DEFAULT_SCRIPT = {
+    "zh_CN": ["您好！欢迎光临", "您以前来看过房吗？", "拿到过我们的资料吗？", "之前是哪位置业顾问接待您的？"],
+    "en": ["Hello, welcome!", "Have you visited us before?", "Have you received our materials?",
+           "Which advisor served you before?"],
+}
+
+
+def _int(lo: int, hi: int | None) -> Callable[[str, Any], int]:
+    def parse(key: str, raw: Any) -> int:
+        try:
+            v = int(str(raw).strip())
+        except ValueError:
+            raise BadInput(key, f"{raw!r} is not a whole number") from None
+        if v < lo or (hi is not None and v > hi):
+            raise BadInput(key, f"must be between {lo} and {hi}" if hi is not None else f"must be at least {lo}")
+        return v
+    return parse
+
+
+def _choice(*options: str) -> Callable[[str, Any], str]:
+    def parse(key: str, raw: Any) -> str:
+        v = str(raw).strip()
+        if v not in options:
+            raise BadInput(key, f"{raw!r} is not one of {', '.join(options)}")
+        return v
+    return parse
+
+
+def _bool(key: str, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    v = str(raw).strip().lower()
+    if v in ("true", "yes", "1", "on"):
+        return True
+    if v in ("false", "no", "0", "off"):
+        return False
+    raise BadInput(key, f"{raw!r} is not true or false")
+
+
+def _money(key: str, raw: Any) -> str:
+    try:
+        v = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise BadInput(key, f"{raw!r} is not an amount") from None
+    if v <= 0 or v != v.quantize(Decimal("0.01")):
+        raise BadInput(key, "must be a positive amount with at most two decimals")
+    return str(v.quantize(Decimal("0.01")))
+
+
+def _script(key: str, raw: Any) -> dict[str, list[str]]:
+    v = json.loads(raw) if isinstance(raw, str) else raw
+    if not isinstance(v, dict) or not all(isinstance(x, list) and all(isinstance(t, str) and t.strip() for t in x)
+                                          for x in v.values()):
+        raise BadInput(key, 'must be {"zh_CN": [lines…], "en": [lines…]}')
+    return v
+
+
+@dataclass(frozen=True)
+class Spec:
+    default: Any
+    parse: Callable[[str, Any], Any]
+    rule: str
+
+
+SPECS: dict[str, Spec] = {
+    # above 10 needs a recorded GM approval: checked by the settings service (R2.2)
+    "protection_days": Spec(protection.DEFAULT_DAYS, _int(protection.MIN_DAYS, 60), "R2.2"),
+    "volume_mode": Spec(routing.HIGH, _choice(*routing.VOLUME_MODES), "R3.2"),
+    "skip_policy": Spec(rotation.KEEP_PLACE, _choice(*rotation.SKIP_POLICIES), "R3"),
+    "duty_consumes_turn": Spec(False, _bool, "R3"),
+    "large_deal_threshold": Spec("1000000.00", _money, "part 2"),
+    "idle_lock_minutes": Spec(10, _int(1, 240), "R2.1"),
+    "exam_pass_score": Spec(60, _int(0, 100), "R5.3"),
+    "greeter_script": Spec(DEFAULT_SCRIPT, _script, "R3.1"),
+}
+
+
+def parse(key: str, raw: Any) -> Any:
+    spec = SPECS.get(key)
+    if spec is None:
+        raise BadInput("key", f"{key!r} is not a setting; settings are {', '.join(SPECS)}")
+    return spec.parse(key, raw)

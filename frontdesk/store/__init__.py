@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, the engine, the register ledger and the migrations."""

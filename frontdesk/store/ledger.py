@@ -1,0 +1,104 @@
+"""The registers as books with numbered pages (R2.1).
+
+Entries are numbered consecutively per project and register; each carries the hash of its
+content, its business time and its real recording time, chained to the previous entry's
+hash. `append` must run inside a write transaction (BEGIN IMMEDIATE on SQLite, a row lock on
+the register head elsewhere), so two writers never take one number. `verify` walks every
+chain and names what is wrong: a gap, an altered entry, a broken link, a missing tail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from .models import LedgerHead, RegisterEntry
+
+GENESIS = "0" * 64
+BOOKS = ("visit", "call")
+_HASHED = ("project_id", "book", "number", "kind", "at", "day", "recorded_at", "operator_id", "advisor_id",
+           "owner_id", "client_id", "person_id", "phone_e164", "name", "route", "effect", "turn", "amends",
+           "data", "prev_hash")
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, (datetime, date)):
+        return v.isoformat()
+    return v
+
+
+def entry_hash(e: RegisterEntry) -> str:
+    content = {k: _plain(getattr(e, k)) for k in _HASHED}
+    blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def append(s: Session, entry: RegisterEntry) -> RegisterEntry:
+    """Number, chain and insert `entry` (its number, prev_hash and hash are filled here)."""
+    head = s.exec(
+        select(LedgerHead).where(LedgerHead.project_id == entry.project_id, LedgerHead.book == entry.book)
+        .with_for_update()
+    ).first()
+    if head is None:
+        head = LedgerHead(project_id=entry.project_id, book=entry.book, last_number=0, last_hash=GENESIS)
+        s.add(head)
+    entry.number = head.last_number + 1
+    entry.prev_hash = head.last_hash
+    entry.hash = entry_hash(entry)
+    head.last_number = entry.number
+    head.last_hash = entry.hash
+    s.add(entry)
+    s.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class Problem:
+    project_id: int
+    book: str
+    number: int | None
+    code: str  # gap | altered | broken_link | missing_tail | head_mismatch
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"project": self.project_id, "register": self.book, "entry": self.number,
+                "code": self.code, "detail": self.detail}
+
+
+def verify(s: Session) -> tuple[int, list[Problem]]:
+    """Walk every register chain; return (entries checked, problems found)."""
+    problems: list[Problem] = []
+    count = 0
+    heads = {(h.project_id, h.book): h for h in s.exec(select(LedgerHead))}
+    keys = set(heads) | set(s.exec(select(RegisterEntry.project_id, RegisterEntry.book).distinct()).all())
+    for pid, book in sorted(keys):
+        expected_number, prev = 1, GENESIS
+        rows = s.exec(select(RegisterEntry).where(RegisterEntry.project_id == pid, RegisterEntry.book == book)
+                      .order_by(RegisterEntry.number))
+        for e in rows:
+            count += 1
+            if e.number != expected_number:
+                problems.append(Problem(pid, book, e.number, "gap",
+                                        f"entries {expected_number}..{e.number - 1} are missing"))
+            if e.prev_hash != prev:
+                problems.append(Problem(pid, book, e.number, "broken_link",
+                                        "does not follow the previous entry's hash"))
+            if entry_hash(e) != e.hash:
+                problems.append(Problem(pid, book, e.number, "altered",
+                                        "content does not match its hash: changed after recording"))
+            expected_number, prev = e.number + 1, e.hash
+        head = heads.get((pid, book))
+        last = expected_number - 1
+        if head is None or head.last_number != last or head.last_hash != prev:
+            if head is not None and head.last_number > last:
+                problems.append(Problem(pid, book, head.last_number, "missing_tail",
+                                        f"entries {last + 1}..{head.last_number} are missing"))
+            else:
+                problems.append(Problem(pid, book, last or None, "head_mismatch",
+                                        "the register head does not match its last entry"))
+    return count, problems
