@@ -11,6 +11,7 @@ from frontdesk.store.db import Database, open_db
 
 from .clock import Clock
 from .crossings import CrossingService
+from .desk import DeskService
 from .errors import BadInput, FrontdeskError, Refused
 from .inbox import InboxService
 from .integrity import IntegrityService
@@ -31,6 +32,7 @@ class Services:
     crossings: CrossingService
     inbox: InboxService
     integrity: IntegrityService
+    desk: DeskService
 
     def close(self) -> None:
         self.db.dispose()
@@ -40,7 +42,7 @@ def build(db: Database, clock: Clock | None = None) -> Services:
     clock = clock or Clock()
     return Services(db, clock, StaffService(db, clock), RosterService(db, clock), ReceptionService(db, clock),
                     RecordService(db, clock), CrossingService(db, clock), InboxService(db, clock),
-                    IntegrityService(db, clock))
+                    IntegrityService(db, clock), DeskService(db, clock))
 
 
 def open_services(url: str, clock: Clock | None = None) -> Services:

@@ -7,12 +7,15 @@ one arises, notify, and keep the client's ownership cache in step.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from frontdesk.rules import protection, routing
+from sqlmodel import select
+
+from frontdesk.rules import phones, protection, routing
 from frontdesk.rules.reasons import Reason
 from frontdesk.store import ledger
-from frontdesk.store.models import RegisterEntry
+from frontdesk.store.models import Person, Phone, RegisterEntry, Staff
 
 from . import clientbook, crossings, roster
 from .base import Base, Ctx, clean_text, dumps
@@ -29,6 +32,61 @@ def _frontline(c: Ctx, what: str) -> None:
                       f"{u.name} is a trainee in induction (shadow mode): no {what} before the exam")
 
 
+@dataclass
+class Decision:
+    phone: phones.Phone
+    name: str
+    found: clientbook.Found | None
+    own: protection.Ownership
+    r: routing.Routing
+    queue: tuple[int, ...]
+    duty: tuple[int, ...]
+    asked: Staff | None
+    seen: Staff | None
+    forced: Staff | None
+
+
+def _decide(c: Ctx, phone: str, name: str | None, asks_for: str | None, visited_before: bool | None,
+            saw: str | None, assign: str | None) -> Decision:
+    """Load the facts of a walk-in and ask the routing rules (R3, R2.4, R3.5, R4.1, R5.3)."""
+    _frontline(c, "receptions")
+    ph = clientbook.parse_phone(phone)
+    nm = clean_text(name, "name")
+    asked = c.staff(asks_for, "asks_for") if asks_for else None
+    seen = c.staff(saw, "saw") if saw else None
+    forced = c.staff(assign, "assign") if assign else None
+    if forced is not None and not c.is_pm():
+        raise Refused(Reason("R3", "pm_only", {}), "only the PM may assign a visitor to another advisor")
+    found = clientbook.find(c, ph)
+    own = clientbook.ownership(c, found.client.id if found else None)
+    referral = clientbook.pending_referral(c, found.client.id) if found and found.client.id else None
+    queue, duty = roster.queues(c)
+    facts = routing.VisitFacts(
+        ownership=own, staff=roster.staffers(c), queue=queue, duty_queue=duty, today=c.today,
+        days=int(c.setting("protection_days")), volume=c.setting("volume_mode"),
+        skip_policy=c.setting("skip_policy"), duty_consumes_turn=bool(c.setting("duty_consumes_turn")),
+        asks_for=asked.id if asked else None, visited_before=visited_before, saw=seen.id if seen else None,
+        referral=referral, assign=forced.id if forced else None)
+    try:
+        r = routing.route_visit(facts)
+    except routing.RoutingRefused as exc:
+        raise Refused(exc.reason, {"nobody_present": "no advisor is present on the roster"}
+                      .get(exc.reason.code, exc.reason.code.replace("_", " "))) from None
+    return Decision(ph, nm, found, own, r, queue, duty, asked, seen, forced)
+
+
+def _people(c: Ctx, found: clientbook.Found | None) -> list[dict[str, Any]]:
+    """The client's linked people (R2.5), phones masked unless the user owns the client or is PM."""
+    if found is None or found.client.id is None:
+        return []
+    ids = clientbook.group(c, found.client.id)
+    see = c.is_pm() or (c.actor is not None and found.client.owner_id == c.actor.id)
+    rows = c.s.exec(select(Person, Phone).join(Phone, Phone.person_id == Person.id)
+                    .where(Person.client_id.in_(ids))).all()  # type: ignore[attr-defined]
+    return [{"name": p.name, "relation": p.relation,
+             "phone": phones.national_of(x.e164) if see else phones.masked_of(x.e164)} for p, x in rows]
+
+
 def _entry(c: Ctx, book: str, found: clientbook.Found, **kw: Any) -> RegisterEntry:
     e = RegisterEntry(project_id=c.pid, book=book, number=0, at=c.at, day=c.today, recorded_at=c.recorded_at,
                       operator_id=c.user().id, client_id=found.client.id, person_id=found.person.id,
@@ -37,33 +95,28 @@ def _entry(c: Ctx, book: str, found: clientbook.Found, **kw: Any) -> RegisterEnt
 
 
 class ReceptionService(Base):
+    def preview(self, phone: str, name: str | None = None, asks_for: str | None = None,
+                visited_before: bool | None = None, saw: str | None = None, assign: str | None = None,
+                actor: str | None = None, project: str | None = None) -> dict[str, Any]:
+        """What a visit would do now — the routing card before Enter — writing nothing."""
+        with self.op(actor, project, write=False) as c:
+            d = _decide(c, phone, name, asks_for, visited_before, saw, assign)
+            own = d.own
+            return {"client": d.found.client.id if d.found else None, "route": d.r.route,
+                    "advisor": c.name_of(d.r.advisor), "owner": c.name_of(own.owner),
+                    "owner_after": c.name_of(d.r.owner_after), "protected_through": own.protected_through,
+                    "days_left": own.days_left(c.today), "previous_owner": c.name_of(own.previous_owner),
+                    "people": _people(c, d.found), "turn": d.r.turn,
+                    "notify": [c.name_of(w) if isinstance(w, int) else w for w, _k in d.r.notify],
+                    "reasons": c.named(d.r.reasons)}
+
     def visit(self, phone: str, name: str | None = None, asks_for: str | None = None,
               visited_before: bool | None = None, materials: bool | None = None, saw: str | None = None,
               assign: str | None = None, actor: str | None = None, project: str | None = None) -> dict[str, Any]:
         with self.op(actor, project) as c:
-            _frontline(c, "receptions")
-            ph = clientbook.parse_phone(phone)
-            nm = clean_text(name, "name")
-            asked = c.staff(asks_for, "asks_for") if asks_for else None
-            seen = c.staff(saw, "saw") if saw else None
-            forced = c.staff(assign, "assign") if assign else None
-            if forced is not None and not c.is_pm():
-                raise Refused(Reason("R3", "pm_only", {}), "only the PM may assign a visitor to another advisor")
-            found = clientbook.find(c, ph)
-            own = clientbook.ownership(c, found.client.id if found else None)
-            referral = clientbook.pending_referral(c, found.client.id) if found else None  # type: ignore[arg-type]
-            queue, duty = roster.queues(c)
-            facts = routing.VisitFacts(
-                ownership=own, staff=roster.staffers(c), queue=queue, duty_queue=duty, today=c.today,
-                days=int(c.setting("protection_days")), volume=c.setting("volume_mode"),
-                skip_policy=c.setting("skip_policy"), duty_consumes_turn=bool(c.setting("duty_consumes_turn")),
-                asks_for=asked.id if asked else None, visited_before=visited_before, saw=seen.id if seen else None,
-                referral=referral, assign=forced.id if forced else None)
-            try:
-                r = routing.route_visit(facts)
-            except routing.RoutingRefused as exc:
-                raise Refused(exc.reason, {"nobody_present": "no advisor is present on the roster",
-                                           }.get(exc.reason.code, exc.reason.code.replace("_", " "))) from None
+            d = _decide(c, phone, name, asks_for, visited_before, saw, assign)
+            found, r, ph, nm, queue, duty = d.found, d.r, d.phone, d.name, d.queue, d.duty
+            asked, seen, forced = d.asked, d.seen, d.forced
             if found is None:
                 found = clientbook.create(c, ph, nm)
             elif nm and not found.person.name:
@@ -86,10 +139,9 @@ class ReceptionService(Base):
             for who, kind in r.notify:
                 if kind == "crossing_opened":
                     continue  # told by open_case
-                told += c.notify([who], kind, _rule_of(kind), {
-                    "client": clientbook.label(found, False), "advisor": c.name_of(r.advisor),
-                    "trainee": c.name_of(r.advisor), "entry": ref,
-                    "saw": c.name_of(seen.id) if seen else None})
+                facts = {"client": clientbook.label(found, False), "advisor": c.name_of(r.advisor),
+                         "trainee": c.name_of(r.advisor), "entry": ref, "saw": c.name_of(seen.id) if seen else None}
+                told += c.notify([who], kind, NOTICES[kind][0], {k: facts[k] for k in NOTICES[kind][1]})
             clientbook.refresh_cache(c, found.client)
             return {"entry": entry.number, "client": found.client.id, "route": r.route,
                     "advisor": c.name_of(r.advisor), "owner": c.name_of(r.owner_after),
@@ -145,6 +197,10 @@ class ReceptionService(Base):
                     "notified": sorted(set(told)), "reasons": c.named(reasons)}
 
 
-def _rule_of(kind: str) -> str:
-    return {"duty_reception": "R3.2", "trainee_reception": "R5.4", "claim_without_registration": "R4.1",
-            "asked_for_absent": "R3.5"}.get(kind, "R3")
+# notice kind → (rule, the facts it carries)
+NOTICES = {
+    "duty_reception": ("R3.2", ("client", "advisor", "entry")),
+    "trainee_reception": ("R5.4", ("trainee", "client", "entry")),
+    "claim_without_registration": ("R4.1", ("client", "saw", "entry")),
+    "asked_for_absent": ("R3.5", ("client", "entry")),
+}
