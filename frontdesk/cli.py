@@ -35,6 +35,7 @@ class Opts:
     project: str | None
     json: bool
     lang: str
+    offset: Any = None  # a running clock shifted to the demo's morning
 
 
 def default_db() -> str:
@@ -55,7 +56,10 @@ def main_options(
 ) -> None:
     ctx.obj = Opts(db, at, user, project, as_json, i18n.pick_lang(lang))
     if ctx.invoked_subcommand is None:
-        run(ctx, lambda sv, o: _desk_state(sv, o))
+        if as_json:
+            run(ctx, _desk_state)
+        else:
+            open_tui(ctx.obj)
 
 
 def _services(o: Opts):  # noqa: ANN202
@@ -63,6 +67,8 @@ def _services(o: Opts):  # noqa: ANN202
     from frontdesk.services.clock import Clock, parse_local
 
     clock = Clock(parse_local(o.at) if o.at else None)
+    if o.offset is not None and not o.at:
+        clock.offset = o.offset
     return open_services(o.db or default_db(), clock)
 
 
@@ -81,6 +87,29 @@ def run(ctx: typer.Context, fn: Callable[[Any, Opts], Any]) -> None:
         cli_render.error(cli_render.plain(exc.as_dict(), o.lang), o.json)
         raise typer.Exit(exc.exit_code) from None
     cli_render.emit(result, o.json, o.lang)
+
+
+def open_tui(o: Opts, demo_hint: str | None = None, board: bool = False) -> None:
+    """The Textual app on the configured database (the main door)."""
+    from frontdesk.services.errors import FrontdeskError
+
+    try:
+        sv = _services(o)
+        sv.roster.show(project=o.project)  # a database without a project: say so before the screen opens
+    except FrontdeskError as exc:
+        cli_render.error(cli_render.plain(exc.as_dict(), o.lang), o.json)
+        raise typer.Exit(exc.exit_code) from None
+    try:
+        if board:
+            from frontdesk.ui.board import BoardApp
+
+            BoardApp(sv, lang=o.lang, project=o.project).run()
+        else:
+            from frontdesk.ui.app import make_app
+
+            make_app(sv, lang=o.lang, project=o.project, demo_hint=demo_hint).run()
+    finally:
+        sv.close()
 
 
 def _desk_state(sv: Any, o: Opts) -> dict[str, Any]:
@@ -318,19 +347,35 @@ def backup(ctx: typer.Context, file: str) -> None:
 
 
 @app.command()
-def demo(ctx: typer.Context, fresh: bool = typer.Option(True, "--fresh/--keep", help="Replace an earlier demo database.")) -> None:
+def demo(ctx: typer.Context, fresh: bool = typer.Option(True, "--fresh/--keep", help="Replace an earlier demo database."),
+         print_only: bool = typer.Option(False, "--print", help="Print the desk state instead of opening the app.")) -> None:
     """Open the desk on a fresh demo database (default: demo.db in the user data directory)."""
-    from frontdesk.demo import load_demo
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from frontdesk.demo import demo_hint, load_demo, start_of_demo_day
 
     o: Opts = ctx.obj
     path = o.db or str(Path(default_db()).with_name("demo.db"))
     if fresh and "://" not in path:
         for suffix in ("", "-wal", "-shm"):
             Path(path + suffix).unlink(missing_ok=True)
+    zone = ZoneInfo("Asia/Shanghai")
+    today = datetime.now(zone).date()
     if "://" in path or not Path(path).exists():
-        load_demo(path)
+        load_demo(path, today)
     o.db = path
-    run(ctx, _desk_state)
+    o.offset = start_of_demo_day(today).replace(tzinfo=zone) - datetime.now(zone)
+    if print_only or o.json:
+        run(ctx, _desk_state)
+    else:
+        open_tui(o, demo_hint=demo_hint(o.lang))
+
+
+@app.command()
+def board(ctx: typer.Context) -> None:
+    """A large read-only "next up" view for a second screen in the lobby."""
+    open_tui(ctx.obj, board=True)
 
 
 HOISTED_FLAGS = ("--json",)

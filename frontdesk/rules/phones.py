@@ -7,6 +7,7 @@ and `0086-13800138000` are one number; landlines need their area code.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
@@ -65,7 +66,7 @@ def masked_of(e164: str) -> str:
 
 def normalise(raw: str, region: str = DEFAULT_REGION) -> Phone:
     """Parse what a person typed into one canonical phone, or raise PhoneError."""
-    text = (raw or "").strip()
+    text = unicodedata.normalize("NFKC", raw or "").strip()  # full-width digits from Chinese IMEs
     if not text:
         raise PhoneError("empty", raw)
     if len(text) > _MAX_RAW:

@@ -66,7 +66,7 @@ def take_turn(queue: Sequence[int], taker: int, skipped: Sequence[tuple[int, str
     if policy not in SKIP_POLICIES:
         raise ValueError(f"unknown skip policy {policy!r}")
     losers = [m for m, why in skipped if why == "away"] if policy == LOSE_TURN else []
-    moved = [*losers, taker]
+    moved = [m for m in (*losers, taker) if m in queue]  # someone off the rotation (a PM's override) is not added
     rest = [m for m in queue if m not in moved]
     return (*rest, *moved)
 
@@ -77,4 +77,6 @@ def duty_queue(order: Sequence[int]) -> tuple[int, ...]:
 
 
 def to_back(queue: Sequence[int], member: int) -> tuple[int, ...]:
+    if member not in queue:  # not on the rotation (a PM's override): the order stays as set
+        return tuple(queue)
     return (*[m for m in queue if m != member], member)

@@ -165,7 +165,7 @@ def _rotation(f: VisitFacts, reasons: list[Reason]) -> Routing:
     if p.solo_trainee:
         route, turn, queue = "trainee-solo", False, f.queue
     else:
-        route, turn = "rotation", True
+        route, turn = "rotation", adv in f.queue  # a PM's override to someone off the rotation uses no turn
         queue = rotation.take_turn(f.queue, adv, p.skipped, f.skip_policy)
     reasons += why
     reasons.append(Reason("R3.3", "new_owner", {"advisor": adv}))
@@ -177,7 +177,11 @@ def _rotation(f: VisitFacts, reasons: list[Reason]) -> Routing:
 def _requested(f: VisitFacts, x: int, reasons: list[Reason]) -> Routing:
     """The visitor asks for x, whom no one else holds: x's client (R3.5/R2.4); not a turn."""
     s = f.staff.get(x)
-    if s is not None and s.present and f.assign in (None, x) and (not s.shadow or _no_other_present(f, x)):
+    if s is not None and s.shadow and not _no_other_present(f, x):
+        # a trainee in induction receives a client only when no other advisor is present (R5.3)
+        reasons.append(Reason("R5.3", "asked_for_trainee_in_induction", {"advisor": x}))
+        return _rotation(f, reasons)
+    if s is not None and s.present and f.assign in (None, x):
         reasons += _mentor_reason(f, x)
         return Routing("requested", x, protection.REGISTER, x, False, f.queue, f.duty_queue,
                        tuple(_mentor_notice(f, x)), None, tuple(reasons))
@@ -204,7 +208,7 @@ def _duty(f: VisitFacts, owner: int, reasons: list[Reason]) -> Routing:
         if f.volume == LOW:
             duty = rotation.to_back(f.duty_queue, adv)
         if f.duty_consumes_turn:
-            turn = True
+            turn = adv in f.queue
             queue = rotation.take_turn(f.queue, adv, p.skipped if f.volume == HIGH else (), f.skip_policy)
     reasons.append(Reason("R3.2", "owner_absent_duty", {"owner": owner, "advisor": adv, "volume": f.volume,
                                                         "consumes_turn": f.duty_consumes_turn}))

@@ -64,6 +64,21 @@ def require(c: Ctx, raw: str | None, field: str = "phone") -> Found:
     return f
 
 
+def by_id(c: Ctx, client_id: int, field: str = "client") -> Found:
+    """A client by id (as the lookup lists it); merged records resolve to their client (R2.5)."""
+    client = c.s.get(Client, client_id)
+    while client is not None and client.merged_into_id is not None:
+        client = c.s.get(Client, client.merged_into_id)
+    if client is None or client.project_id != c.pid:
+        raise BadInput(field, f"no client #{client_id} in project {c.project.code}")
+    row = c.s.exec(select(Phone).where(Phone.client_id == client.id).order_by(Phone.id)).first()
+    if row is None:
+        raise BadInput(field, f"client #{client_id} has no phone")
+    person = c.s.get(Person, row.person_id)
+    assert person is not None
+    return Found(client, row, person)
+
+
 def create(c: Ctx, phone: phones.Phone, name: str, relation: str = "self", client: Client | None = None) -> Found:
     if client is None:
         client = Client(project_id=c.pid, created_at=c.at)

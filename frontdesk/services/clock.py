@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from .errors import BadInput
@@ -24,12 +24,13 @@ def parse_local(text: str, field: str = "at") -> datetime:
 @dataclass
 class Clock:
     fixed_local: datetime | None = None  # naive, in the project's time zone
+    offset: timedelta = timedelta(0)  # a running clock shifted (the demo opens at 09:00)
 
     def now(self, tz: str) -> datetime:
         zone = ZoneInfo(tz)
         if self.fixed_local is not None:
             return self.fixed_local.replace(tzinfo=zone)
-        return datetime.now(zone)
+        return datetime.now(zone) + self.offset
 
     @staticmethod
     def wall() -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from sqlmodel import select
@@ -68,13 +69,24 @@ def open_case(c: Ctx, found: clientbook.Found, holder: int, claimant: int, note:
     return case, prop, sorted(set(told))
 
 
+def _revive(v: Any) -> Any:
+    """Dates come back from the stored proposal as ISO text; give them back as dates."""
+    if isinstance(v, str) and len(v) == 10 and v[4] == "-" and v[7] == "-":
+        try:
+            return date.fromisoformat(v)
+        except ValueError:
+            return v
+    return v
+
+
 def _case_dict(c: Ctx, case: Crossing, dec: CrossingDecision | None) -> dict[str, Any]:
     prop = json.loads(case.proposal)
     return {
         "crossing": case.id, "client": case.client_id, "holder": c.name_of(case.holder_id),
         "claimant": c.name_of(case.claimant_id), "opened": case.at.isoformat(), "note": case.note,
         "proposal": {"winner": c.name_of(prop.get("winner")), "reasons": c.named(
-            [Reason(r["rule"], r["code"], r["data"]) for r in prop.get("reasons", [])])},
+            [Reason(r["rule"], r["code"], {k: _revive(v) for k, v in r["data"].items()})
+             for r in prop.get("reasons", [])])},
         "status": "decided" if dec else "open",
         "decision": None if dec is None else {"winner": c.name_of(dec.winner_id), "outcome": dec.outcome,
                                               "by": c.name_of(dec.decided_by), "at": dec.at.isoformat()},

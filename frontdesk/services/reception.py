@@ -18,7 +18,7 @@ from frontdesk.store import ledger
 from frontdesk.store.models import Person, Phone, RegisterEntry, Staff
 
 from . import clientbook, crossings, roster
-from .base import Base, Ctx, clean_text, dumps
+from .base import FRONTLINE, Base, Ctx, clean_text, dumps
 from .errors import BadInput, Refused
 
 
@@ -47,12 +47,17 @@ class Decision:
 
 
 def _decide(c: Ctx, phone: str, name: str | None, asks_for: str | None, visited_before: bool | None,
-            saw: str | None, assign: str | None) -> Decision:
-    """Load the facts of a walk-in and ask the routing rules (R3, R2.4, R3.5, R4.1, R5.3)."""
-    _frontline(c, "receptions")
+            saw: str | None, assign: str | None, watching: bool = False) -> Decision:
+    """Load the facts of a walk-in and ask the routing rules (R3, R2.4, R3.5, R4.1, R5.3).
+
+    `watching`: a preview only — a trainee in shadow mode may watch the routing (R5.1)."""
+    if not watching:
+        _frontline(c, "receptions")
     ph = clientbook.parse_phone(phone)
     nm = clean_text(name, "name")
     asked = c.staff(asks_for, "asks_for") if asks_for else None
+    if asked is not None and asked.role not in FRONTLINE:
+        raise BadInput("asks_for", f"{asked.name} is {asked.role} and does not receive clients")
     seen = c.staff(saw, "saw") if saw else None
     forced = c.staff(assign, "assign") if assign else None
     if forced is not None and not c.is_pm():
@@ -100,7 +105,7 @@ class ReceptionService(Base):
                 actor: str | None = None, project: str | None = None) -> dict[str, Any]:
         """What a visit would do now — the routing card before Enter — writing nothing."""
         with self.op(actor, project, write=False) as c:
-            d = _decide(c, phone, name, asks_for, visited_before, saw, assign)
+            d = _decide(c, phone, name, asks_for, visited_before, saw, assign, watching=True)
             own = d.own
             return {"client": d.found.client.id if d.found else None, "route": d.r.route,
                     "advisor": c.name_of(d.r.advisor), "owner": c.name_of(own.owner),

@@ -32,15 +32,16 @@ class RecordService(Base):
                     "days_left": own.days_left(day), "as_of": day,
                     "previous_owner": c.name_of(own.previous_owner), "reasons": c.named(own.reasons)}
 
-    def history(self, phone: str, actor: str | None = None, project: str | None = None,
-                witness: str | None = None, witness_pin: str | None = None) -> dict[str, Any]:
+    def history(self, phone: str | None = None, actor: str | None = None, project: str | None = None,
+                witness: str | None = None, witness_pin: str | None = None,
+                client_id: int | None = None) -> dict[str, Any]:
         """The client's register entries and follow-ups, for the owner or the PM; for another
         advisor only in a PM-witnessed view, which is logged (R2.1)."""
         from .staff import check_pin
 
         with self.op(actor, project) as c:
             u = c.user()
-            found = clientbook.require(c, phone)
+            found = clientbook.require(c, phone) if phone or client_id is None else clientbook.by_id(c, client_id)
             own = clientbook.ownership(c, found.client.id)
             holder = own.owner if own.owner is not None else own.previous_owner
             allowed = u.role in ("pm", "gm") or u.id == holder

@@ -91,6 +91,8 @@ class RosterService(Base):
             "shadow": [name(i) for i in queue if i in people and people[i].shadow],
             "duty_next": name(dnext.advisor) if dnext.advisor is not None and not dnext.solo_trainee else None,
             "volume_mode": c.setting("volume_mode"),
+            "project": c.project.name,
+            "now": c.now.replace(tzinfo=None).isoformat(timespec="minutes"),
             "reasons": c.named(nxt.reasons),
         }
 

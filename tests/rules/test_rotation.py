@@ -79,6 +79,8 @@ def test_solo_trainee_reason():
                  id="R3-lose-turn-keeps-losers-order"),
     pytest.param((9, 1, 2), 1, ((9, "shadow"),), LOSE_TURN, (9, 2, 1), id="R5.3-shadow-not-moved-by-lose-turn"),
     pytest.param((1, 2, 3), 3, (), KEEP_PLACE, (1, 2, 3), id="R3-last-takes-stays-last"),
+    pytest.param((1, 2, 3), 90, (), KEEP_PLACE, (1, 2, 3), id="R3-taker-off-the-rotation-not-added"),
+    pytest.param((1, 2, 3), 90, (), LOSE_TURN, (1, 2, 3), id="R3-taker-off-the-rotation-not-added-lose-turn"),
 ])
 def test_take_turn(queue, taker, skipped, policy, after):
     assert take_turn(queue, taker, skipped, policy) == after
@@ -121,3 +123,4 @@ def test_duty_queue(order, reverse):
 def test_to_back():
     assert to_back((3, 2, 1), 3) == (2, 1, 3)
     assert to_back((3, 2, 1), 1) == (3, 2, 1)
+    assert to_back((3, 2, 1), 90) == (3, 2, 1), "a member off the queue is not added to it (R3)"

@@ -14,7 +14,7 @@ from frontdesk.rules.rotation import LOSE_TURN
 from frontdesk.rules.routing import LOW, PM, ROUTES, RoutingRefused, route_visit
 
 from .conftest import (
-    CHEN, GM_SUN, LI, QUEUE, WANG, XIAO, ZHANG, codes, day, new_client, owned_by, referral, register, visit,
+    CHEN, GM_SUN, LI, PM_ZHOU, QUEUE, WANG, XIAO, ZHANG, codes, day, new_client, owned_by, referral, register, visit,
 )
 
 NEW = new_client(10)
@@ -126,6 +126,18 @@ ROUTE_CASES = [
         visit(NEW, assign=ZHANG),
         dict(advisor=ZHANG, owner_after=ZHANG, effect=REGISTER),
         id="R3-pm-override-new-client"),
+    pytest.param(
+        visit(NEW, assign=PM_ZHOU),
+        dict(advisor=PM_ZHOU, owner_after=PM_ZHOU, turn=False, queue_after=QUEUE),
+        id="R3-pm-override-to-pm-leaves-rotation-as-set"),
+    pytest.param(
+        visit(WANG_HOLDS, absent=(WANG,), assign=PM_ZHOU, duty_consumes_turn=True),
+        dict(route="duty", advisor=PM_ZHOU, turn=False, queue_after=QUEUE, owner_after=WANG),
+        id="R3.2-duty-override-to-pm-uses-no-turn"),
+    pytest.param(
+        visit(WANG_HOLDS, absent=(WANG,), volume=LOW, assign=PM_ZHOU),
+        dict(route="duty", advisor=PM_ZHOU, queue_after=QUEUE, duty_queue_after=(ZHANG, WANG, LI)),
+        id="R3.2-low-volume-override-to-pm-leaves-duty-queue"),
     pytest.param(
         visit(WANG_HOLDS, absent=(WANG,), volume=LOW, assign=LI),
         dict(route="duty", advisor=LI, effect=NONE, owner_after=WANG, notify=((WANG, "duty_reception"),)),

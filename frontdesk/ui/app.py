@@ -1,0 +1,127 @@
+"""The frontdesk app: sign-in, then the desk. Built by `make_app`, which receives the services."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Iterable
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from frontdesk import i18n
+from frontdesk.services import Services
+
+STYLES = Path(__file__).parent / "styles"
+
+
+class FrontdeskApp(App[None]):
+    """The counter PC: staff sign in with name + PIN; the app locks itself when idle."""
+
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "signin.tcss", STYLES / "desk.tcss", STYLES / "dialogs.tcss"]
+    TITLE = "frontdesk"
+    BINDINGS = [
+        Binding("f1", "help", "Help", show=False),
+        Binding("ctrl+l", "lock", "Lock", show=False),
+    ]
+
+    user: reactive[dict[str, Any] | None] = reactive(None)
+
+    def __init__(self, services: Services, lang: str = "en", project: str | None = None,
+                 user: str | None = None, demo_hint: str | None = None, idle_check_seconds: float = 15.0):
+        super().__init__()
+        self.services = services
+        self.lang = lang
+        self.project = project
+        self.demo_hint = demo_hint
+        self._initial_user = user
+        self._last_input = time.monotonic()
+        self._idle_check_seconds = idle_check_seconds
+        self.idle_lock_minutes = 10
+
+    # words ---------------------------------------------------------------------------------
+    def t(self, key: str, **params: Any) -> str:
+        return i18n.t(key, self.lang, **params)
+
+    def reason_text(self, reasons: Iterable[Any]) -> list[str]:
+        return i18n.render_reasons(reasons, self.lang)
+
+    def error_text(self, exc: Exception) -> str:
+        """A service refusal or bad input, in the user's language where we have the words."""
+        from frontdesk.services.errors import BadInput, Refused
+
+        if isinstance(exc, Refused):
+            return i18n.render_reason(exc.reason, self.lang) if i18n.has_key(f"reason.{exc.reason.code}", self.lang) \
+                else exc.message
+        if isinstance(exc, BadInput):
+            return exc.message
+        return str(exc)
+
+    # life cycle ------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from .screens.signin import SignInScreen
+
+        self.title = self.t("ui.app_title")
+        try:
+            settings = self.services.staff.settings(project=self.project)
+            self.idle_lock_minutes = int(settings.get("idle_lock_minutes", 10))
+        except Exception:  # noqa: BLE001 - an empty database: sign-in will say so
+            pass
+        if self._initial_user:
+            self.sign_in_as(self._initial_user)
+        else:
+            self.push_screen(SignInScreen())
+        self.set_interval(self._idle_check_seconds, self._check_idle)
+
+    def sign_in_as(self, name: str) -> None:
+        from .screens.desk import DeskScreen
+
+        st = next((s for s in self.services.staff.list(project=self.project) if s["name"] == name), None)
+        if st is None:
+            raise ValueError(f"no staff member {name!r}")
+        self.user = st
+        self._last_input = time.monotonic()
+        from .screens.signin import SignInScreen
+
+        if isinstance(self.screen, SignInScreen):
+            self.switch_screen(DeskScreen())
+        else:
+            self.push_screen(DeskScreen())
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if self.user is not None and time.monotonic() - self._last_input > self.idle_lock_minutes * 60:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        """Back to sign-in: the counter PC is shared."""
+        from .screens.signin import SignInScreen
+
+        self.user = None
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(SignInScreen())
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            yield from commands()
+
+
+def make_app(services: Services, lang: str = "en", **kw: Any) -> FrontdeskApp:
+    """The factory: the app gets its services injected, never reaches for a global."""
+    return FrontdeskApp(services, lang=lang, **kw)

@@ -1,0 +1,245 @@
+"""The desk: rotation, today's registers and the inbox; one key per counter action."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from frontdesk.services.errors import FrontdeskError
+
+REFRESH_SECONDS = 10
+
+
+class DeskScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "greet", "New walk-in"),
+        Binding("t", "quick", "Next turn"),
+        Binding("c", "call", "Call"),
+        Binding("slash", "lookup", "Lookup"),
+        Binding("a", "away", "Away/back"),
+        Binding("f", "followup", "Follow-up"),
+        Binding("i", "inbox", "Inbox"),
+        Binding("s", "switch", "Switch user"),
+        Binding("r", "refresh", "Refresh", show=False),
+        Binding("question_mark", "app.help", "Help"),
+    ]
+
+    unread: reactive[int] = reactive(0)
+    data: reactive[dict[str, Any] | None] = reactive(None, always_update=True)
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t  # type: ignore[attr-defined]
+        yield Static("", id="desk-bar")
+        yield Static("", id="shadow-banner")
+        with Horizontal(id="desk-body"):
+            with Vertical(id="desk-left"):
+                rot = DataTable(id="rotation", cursor_type="row", zebra_stripes=False)
+                rot.border_title = t("word.rotation")
+                yield rot
+                inbox = DataTable(id="inbox", cursor_type="row", show_header=False)
+                inbox.border_title = t("ui.inbox")
+                yield inbox
+            with Vertical(id="desk-right"):
+                visits = DataTable(id="visits", cursor_type="row")
+                visits.border_title = t("ui.today_visits")
+                yield visits
+                calls = DataTable(id="calls", cursor_type="row")
+                calls.border_title = t("ui.today_calls")
+                yield calls
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.app.t  # type: ignore[attr-defined]
+        self._localise_bindings()
+        self.query_one("#rotation", DataTable).add_columns("", t("word.advisor"), t("ui.status"))
+        self.query_one("#inbox", DataTable).add_columns(t("ui.notice"))
+        for tid in ("#visits", "#calls"):
+            self.query_one(tid, DataTable).add_columns(
+                "#", t("ui.time"), t("ui.name"), t("ui.phone"), t("ui.route"), t("word.advisor"), t("word.owner"))
+        user = self.app.user  # type: ignore[attr-defined]
+        banner = self.query_one("#shadow-banner", Static)
+        if user and user.get("shadow"):
+            banner.update(t("ui.shadow_banner", mentor=user.get("mentor") or "—"))
+        else:
+            banner.display = False
+        self.query_one("#rotation", DataTable).focus()
+        self.action_refresh()
+        self.set_interval(REFRESH_SECONDS, self.action_refresh)
+
+    def _localise_bindings(self) -> None:
+        """Footer words in the user's language (the bindings are declared in English)."""
+        from dataclasses import replace
+
+        from frontdesk import i18n
+
+        lang = self.app.lang  # type: ignore[attr-defined]
+        for key, bindings in list(self._bindings.key_to_bindings.items()):
+            self._bindings.key_to_bindings[key] = [
+                replace(b, description=i18n.t(k, lang)) if i18n.has_key(k := f"ui.key_{b.action.split('.')[-1]}", lang)
+                else b for b in bindings]
+
+    # data ---------------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="desk-load")
+    def load(self) -> None:
+        app = self.app
+        sv, user, project = app.services, app.user, app.project  # type: ignore[attr-defined]
+        if user is None:
+            return
+        name = user["name"]
+        try:
+            data = {
+                "roster": sv.roster.show(actor=name, project=project),
+                "visits": sv.desk.today("visit", actor=name, project=project),
+                "calls": sv.desk.today("call", actor=name, project=project),
+                "inbox": sv.inbox.list(actor=name, project=project, limit=30),
+            }
+        except FrontdeskError as exc:
+            app.call_from_thread(self.notify, app.error_text(exc), severity="error")  # type: ignore[attr-defined]
+            return
+        app.call_from_thread(setattr, self, "data", data)
+
+    def watch_data(self, data: dict[str, Any] | None) -> None:
+        if data is None:
+            return
+        t = self.app.t  # type: ignore[attr-defined]
+        self.unread = data["inbox"]["unread"]
+        self._paint_rotation(data["roster"], data["visits"])
+        for tid, rows in (("#visits", data["visits"]), ("#calls", data["calls"])):
+            table = self.query_one(tid, DataTable)
+            table.clear()
+            for r in rows:
+                table.add_row(str(r["entry"]), r["time"], r["name"] or "—", r["phone"],
+                              t(f"word.route.{r['route']}") if r["route"] in ROUTES else r["route"],
+                              r["advisor"] or "—", r["owner"] or "—")
+        inbox = self.query_one("#inbox", DataTable)
+        inbox.clear()
+        for item in data["inbox"]["items"]:
+            mark = "●" if not item["read"] else " "
+            inbox.add_row(f"{mark} {self._notice(item)}", key=str(item["id"]))
+        self._paint_bar(data)
+
+    def _notice(self, item: dict[str, Any]) -> str:
+        from frontdesk import i18n
+
+        return i18n.notice_text(item["kind"], self.app.lang, **item["data"])  # type: ignore[attr-defined]
+
+    def _paint_rotation(self, roster: dict[str, Any], visits: list[dict[str, Any]]) -> None:
+        t = self.app.t  # type: ignore[attr-defined]
+        table = self.query_one("#rotation", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        serving = visits[0]["advisor"] if visits else None
+        for i, name in enumerate(roster["order"], 1):
+            if name == roster["next"]:
+                mark, status = "▶", f"[b]{t('word.next_up')}[/b]"
+            elif name in roster["away"]:
+                mark, status = "·", f"[dim]{t('word.away')}[/dim]"
+            elif name in roster["shadow"]:
+                mark, status = "·", f"[i]{t('ui.shadow')}[/i]"
+            else:
+                mark, status = str(i), ""
+            if name == serving and name not in roster["away"]:
+                status = (status + " " if status else "") + f"[green]{t('ui.serving')}[/green]"
+            table.add_row(mark, name, status, key=name)
+        if keep is not None and table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def _paint_bar(self, data: dict[str, Any]) -> None:
+        t = self.app.t  # type: ignore[attr-defined]
+        user = self.app.user or {}  # type: ignore[attr-defined]
+        role = t(f"word.{user.get('role', 'advisor').replace('-', '_')}")
+        now = data["roster"]["now"][:16].replace("T", " ")
+        mode = t("word.high_volume") if data["roster"]["volume_mode"] == "high" else t("word.low_volume")
+        mail = f"✉ {self.unread}" if self.unread else "✉ 0"
+        self.query_one("#desk-bar", Static).update(
+            f"[b]{data['roster']['project']}[/b]  {now}  {mode}  │  {user.get('name', '')} ({role})  │  "
+            f"{t('ui.inbox')} [b]{mail}[/b]")
+
+    # actions --------------------------------------------------------------------------------
+    def action_greet(self, quick: bool = False) -> None:
+        from .greeter import GreeterScreen
+
+        self.app.push_screen(GreeterScreen(quick=quick), self._after_register)
+
+    def action_quick(self) -> None:
+        self.action_greet(quick=True)
+
+    def action_call(self) -> None:
+        from .call import CallScreen
+
+        self.app.push_screen(CallScreen(), self._after_register)
+
+    def _after_register(self, result: dict[str, Any] | None) -> None:
+        if result:
+            self.notify(result["message"], title=result.get("title"), timeout=8)
+        self.action_refresh()
+
+    def action_lookup(self) -> None:
+        from .lookup import LookupScreen
+
+        self.app.push_screen(LookupScreen(), lambda _r: self.action_refresh())
+
+    def action_followup(self, phone: str | None = None) -> None:
+        from .followup import FollowUpScreen
+
+        self.app.push_screen(FollowUpScreen(phone), self._after_register)
+
+    def action_inbox(self) -> None:
+        self.query_one("#inbox", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#inbox")
+    def _ack(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.ack(int(event.row_key.value))
+
+    @work(thread=True, group="desk-write")
+    def ack(self, notice_id: int) -> None:
+        app = self.app
+        try:
+            app.services.inbox.ack(notice_id, actor=app.user["name"], project=app.project)  # type: ignore[attr-defined]
+        except FrontdeskError as exc:
+            app.call_from_thread(self.notify, app.error_text(exc), severity="error")  # type: ignore[attr-defined]
+        app.call_from_thread(self.action_refresh)
+
+    def action_away(self) -> None:
+        table = self.query_one("#rotation", DataTable)
+        data = self.data
+        if data is None or not table.row_count or table.cursor_row is None:
+            return
+        name = data["roster"]["order"][table.cursor_row]
+        self.mark(name, name not in data["roster"]["away"])
+
+    @work(thread=True, group="desk-write")
+    def mark(self, name: str, away: bool) -> None:
+        app = self.app
+        try:
+            app.services.roster.mark(name, away, actor=app.user["name"], project=app.project)  # type: ignore[attr-defined]
+            word = app.t("word.away" if away else "word.back")  # type: ignore[attr-defined]
+            app.call_from_thread(self.notify, f"{name}: {word}")
+        except FrontdeskError as exc:
+            app.call_from_thread(self.notify, app.error_text(exc), severity="error")  # type: ignore[attr-defined]
+        app.call_from_thread(self.action_refresh)
+
+    def action_switch(self) -> None:
+        self.app.action_lock()  # type: ignore[attr-defined]
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        t = self.app.t  # type: ignore[attr-defined]
+        for action, fn in (("greet", self.action_greet), ("quick", self.action_quick), ("call", self.action_call),
+                           ("lookup", self.action_lookup), ("away", self.action_away),
+                           ("followup", self.action_followup), ("inbox", self.action_inbox),
+                           ("switch", self.action_switch), ("refresh", self.action_refresh)):
+            yield SystemCommand(t(f"ui.key_{action}"), t(f"ui.help_{action}"), fn)
+
+
+ROUTES = ("owner", "duty", "rotation", "requested", "trainee-solo", "crossing")
