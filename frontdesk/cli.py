@@ -329,15 +329,23 @@ def inbox_ack(ctx: typer.Context, notification_id: str) -> None:
 
 
 @app.command()
+def amend(ctx: typer.Context, entry: str, register: str = typer.Option("visit", "--register", help="visit|call"),
+          note: str = typer.Option(..., "--note"), void: bool = typer.Option(False, "--void", help="Strike the page out.")) -> None:
+    """Correct a register entry with a new, amending entry (R2.1)."""
+    run(ctx, lambda sv, o: sv.amend.amend(register, _int(entry, "entry"), note, void, actor=o.user, project=o.project))
+
+
+@app.command()
 def verify(ctx: typer.Context) -> None:
-    """Check every register's numbering and hash chain (R2.1)."""
-    o: Opts = ctx.obj
+    """Check every register's numbering and hash chain (R2.1); exit 1 when a problem is found."""
+    found: dict[str, Any] = {}
 
     def do(sv: Any, _o: Opts) -> Any:
-        return sv.integrity.verify()
+        found.update(sv.integrity.verify())
+        return found
     run(ctx, do)
-    # run() exits non-zero itself on errors; a failed check exits 1 below
-    _ = o
+    if not found.get("ok", True):
+        raise typer.Exit(1)
 
 
 @app.command()

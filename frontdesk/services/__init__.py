@@ -15,7 +15,7 @@ from .desk import DeskService
 from .errors import BadInput, FrontdeskError, Refused
 from .inbox import InboxService
 from .integrity import IntegrityService
-from .reception import ReceptionService
+from .reception import AmendService, ReceptionService
 from .records import RecordService
 from .roster import RosterService
 from .staff import StaffService
@@ -33,6 +33,7 @@ class Services:
     inbox: InboxService
     integrity: IntegrityService
     desk: DeskService
+    amend: AmendService
 
     def close(self) -> None:
         self.db.dispose()
@@ -42,7 +43,7 @@ def build(db: Database, clock: Clock | None = None) -> Services:
     clock = clock or Clock()
     return Services(db, clock, StaffService(db, clock), RosterService(db, clock), ReceptionService(db, clock),
                     RecordService(db, clock), CrossingService(db, clock), InboxService(db, clock),
-                    IntegrityService(db, clock), DeskService(db, clock))
+                    IntegrityService(db, clock), DeskService(db, clock), AmendService(db, clock))
 
 
 def open_services(url: str, clock: Clock | None = None) -> Services:

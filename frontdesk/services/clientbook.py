@@ -6,6 +6,7 @@ entries by (client_id, at), its follow-ups by (client_id, at).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -106,9 +107,12 @@ def events(c: Ctx, client_id: int) -> tuple[list[Event], list[RegisterEntry]]:
     ids = group(c, client_id)
     entries = list(c.s.exec(select(RegisterEntry).where(RegisterEntry.client_id.in_(ids))  # type: ignore[union-attr]
                             .order_by(RegisterEntry.at, RegisterEntry.id)))
+    void = voided(entries)
     evs: list[Event] = []
     for e in entries:
         ref = f"{e.book}#{e.number}"
+        if (e.book, e.number) in void or e.kind == "amend":
+            continue  # a page struck out by a later amending entry (R2.1) decides nothing
         if e.effect == protection.REGISTER and e.owner_id is not None:
             evs.append(Event(e.at, e.day, protection.REGISTER, e.owner_id, ref, e.route))
         else:
@@ -126,6 +130,15 @@ def events(c: Ctx, client_id: int) -> tuple[list[Event], list[RegisterEntry]]:
         if dec.winner_id is not None:
             evs.append(Event(dec.at, dec.day, protection.ASSIGN, dec.winner_id, f"crossing#{cr.id}", "crossing"))
     return evs, entries
+
+
+def voided(entries: list[RegisterEntry]) -> set[tuple[str, int]]:
+    """The entries struck out by amending entries that void them (R2.1: amend, never edit)."""
+    out = set()
+    for e in entries:
+        if e.kind == "amend" and e.amends is not None and json.loads(e.data).get("void"):
+            out.add((e.book, e.amends))
+    return out
 
 
 def ownership(c: Ctx, client_id: int | None, as_of: date | None = None) -> Ownership:
@@ -147,9 +160,12 @@ def refresh_cache(c: Ctx, client: Client) -> Ownership:
 
 def pending_referral(c: Ctx, client_id: int) -> Referral | None:
     """The newest referral pre-registration in the call register for this client (R2.4)."""
-    e = c.s.exec(select(RegisterEntry).where(RegisterEntry.client_id.in_(group(c, client_id)),  # type: ignore[union-attr]
-                                             RegisterEntry.kind == "referral")
-                 .order_by(RegisterEntry.at.desc())).first()  # type: ignore[attr-defined]
+    ids = group(c, client_id)
+    rows = c.s.exec(select(RegisterEntry).where(RegisterEntry.client_id.in_(ids),  # type: ignore[union-attr]
+                                                RegisterEntry.kind.in_(("referral", "amend")))  # type: ignore[attr-defined]
+                    .order_by(RegisterEntry.at.desc())).all()  # type: ignore[attr-defined]
+    void = voided(list(rows))
+    e = next((r for r in rows if r.kind == "referral" and (r.book, r.number) not in void), None)
     if e is None:
         return None
     return Referral(e.advisor_id, e.day, f"{e.book}#{e.number}")

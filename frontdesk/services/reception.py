@@ -209,3 +209,48 @@ NOTICES = {
     "claim_without_registration": ("R4.1", ("client", "saw", "entry")),
     "asked_for_absent": ("R3.5", ("client", "entry")),
 }
+
+
+class AmendService(Base):
+    def amend(self, book: str, number: int, note: str, void: bool = False, actor: str | None = None,
+              project: str | None = None) -> dict[str, Any]:
+        """Correct a register page by a new entry that names it (R2.1: never edit, never tear out).
+
+        `void` strikes the page out: it no longer counts for ownership or routing. The PM or
+        the operator who wrote the page may amend it."""
+        if book not in ("visit", "call"):
+            raise BadInput("register", f"{book!r} is not visit or call")
+        with self.op(actor, project) as c:
+            u = c.user()
+            text = clean_text(note, "note", 2000, required=True)
+            e = c.s.exec(select(RegisterEntry).where(RegisterEntry.project_id == c.pid, RegisterEntry.book == book,
+                                                     RegisterEntry.number == number)).first()
+            if e is None:
+                raise BadInput("entry", f"no {book} register entry #{number}")
+            if e.kind == "amend":
+                raise BadInput("entry", f"#{number} is itself an amendment; amend the original entry")
+            if u.id != e.operator_id and not c.is_pm():
+                raise Refused(Reason("R2.1", "pm_or_self", {}), "only the PM or the entry's writer may amend it")
+            if void and (book, number) in clientbook.voided(list(c.s.exec(
+                    select(RegisterEntry).where(RegisterEntry.client_id == e.client_id,
+                                                RegisterEntry.kind == "amend")))):
+                raise BadInput("entry", f"#{number} is already struck out")
+            found = clientbook.Found(*_found_of(c, e))
+            new = _entry(c, book, found, advisor_id=e.advisor_id, owner_id=None, route="amend", kind="amend",
+                         effect=protection.NONE, amends=e.number, data=dumps({"note": text, "void": void}))
+            after = clientbook.refresh_cache(c, found.client)
+            return {"entry": new.number, "amends": e.number, "register": book, "void": void,
+                    "owner": c.name_of(after.owner),
+                    "reasons": c.named([Reason("R2.1", "struck_out" if void else "amended", {"entry": f"{book}#{e.number}"}),
+                                        after.reasons[0]])}
+
+
+def _found_of(c: Ctx, e: RegisterEntry) -> tuple[Any, Any, Any]:
+    from frontdesk.store.models import Client
+
+    client = c.s.get(Client, e.client_id)
+    person = c.s.get(Person, e.person_id)
+    phone = c.s.exec(select(Phone).where(Phone.project_id == c.pid, Phone.e164 == e.phone_e164)).first()
+    assert client is not None and person is not None and phone is not None
+    return client, phone, person
+
