@@ -98,6 +98,9 @@ def route_visit(f: VisitFacts) -> Routing:
             return _requested(f, ref.advisor, reasons)
         why = "expired" if not within else "not_asked"
         notes.append(Reason("R2.4", f"referral_{why}", {"advisor": ref.advisor, "date": ref.day, "entry": ref.ref}))
+        if f.asks_for == ref.advisor:
+            # the referral lapsed: an independent client, registered anew by rotation (R2.4)
+            return _with_notes(_rotation(replace(f, asks_for=None), reasons), notes)
 
     if f.asks_for is not None:
         x = f.asks_for
@@ -109,10 +112,16 @@ def route_visit(f: VisitFacts) -> Routing:
         reasons.append(Reason("R3.5", "asked_for_owner", {"advisor": x}))
 
     if owner is not None:
-        if f.staff.get(owner) is not None and f.staff[owner].present and f.assign in (None, owner):
+        st = f.staff.get(owner)
+        if st is not None and st.present and f.assign in (None, owner):
+            if st.shadow and not _no_other_present(f, owner):
+                # the owner is a trainee in induction: others serve while they are present (R5.3)
+                reasons.append(Reason("R5.3", "owner_in_induction", {"advisor": owner}))
+                return _with_notes(_duty(f, owner, reasons), notes)
             reasons.append(Reason("R3", "owner_present", {"advisor": owner}))
+            reasons += _mentor_reason(f, owner)
             return _with_notes(Routing("owner", owner, protection.REGISTER, owner, False, f.queue, f.duty_queue,
-                                       reasons=tuple(reasons)), notes)
+                                       tuple(_mentor_notice(f, owner)), reasons=tuple(reasons)), notes)
         return _with_notes(_duty(f, owner, reasons), notes)
 
     return _with_notes(_rotation(f, reasons), notes)

@@ -21,7 +21,8 @@ from .clock import Clock, to_utc
 from .errors import BadInput, Refused
 
 ROLES = ("advisor", "trainee", "pm", "sales-admin", "gm")
-FRONTLINE = ("advisor", "trainee", "pm")  # who may stand on the roster and receive clients
+FRONTLINE = ("advisor", "trainee", "pm")  # who may receive clients (a PM can do all an advisor can)
+ROSTER_ROLES = ("advisor", "trainee")  # who stands on the roster: the PM, sales admin and GM are not in the rotation
 MAX_NAME = 100
 MAX_NOTE = 2000
 # reason data keys that hold staff ids: replaced by names before a reason leaves the services
@@ -153,7 +154,8 @@ class Base:
         self.clock = clock
 
     @contextmanager
-    def op(self, actor: str | None = None, project: str | None = None, *, write: bool = True) -> Iterator[Ctx]:
+    def op(self, actor: str | None = None, project: str | None = None, *, write: bool = True,
+           any_project: bool = False) -> Iterator[Ctx]:
         with (self.db.write() if write else self.db.read()) as s:
             user = None
             if actor:
@@ -161,7 +163,7 @@ class Base:
                 if user is None or not user.active:
                     raise BadInput("as", f"no staff member named {actor!r}")
             proj = resolve_project(s, project, user)
-            if user is not None and user.project_id != proj.id and user.role != "gm":
+            if user is not None and user.project_id != proj.id and user.role != "gm" and not any_project:
                 raise Refused(Reason("R1.1", "other_project", {"project": proj.code}),
                               f"{user.name} works in another project, not {proj.code}")
             now = self.clock.now(proj.tz)

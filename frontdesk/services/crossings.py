@@ -22,8 +22,12 @@ def claim_facts(c: Ctx, client_id: int, advisor: int, until_day=None) -> crossin
     ids = clientbook.group(c, client_id)
     entries = c.s.exec(select(RegisterEntry).where(RegisterEntry.client_id.in_(ids))  # type: ignore[union-attr]
                        .order_by(RegisterEntry.at, RegisterEntry.id)).all()
+    void = clientbook.voided(list(entries))
+    entries = [e for e in entries if (e.book, e.number) not in void and e.kind != "amend"]
+    # a referral pre-registration is a claim only until the person is registered (R2.4)
+    registered = any(e.effect == protection.REGISTER for e in entries)
     mine = [e for e in entries if (e.effect == protection.REGISTER and e.owner_id == advisor)
-            or (e.advisor_id == advisor and e.kind == "referral")
+            or (e.advisor_id == advisor and e.kind == "referral" and not registered)
             or (e.advisor_id == advisor and e.route == "crossing")]
     if not mine:
         return crossings.Claim(advisor, None, None, None)
@@ -127,9 +131,15 @@ class CrossingService(Base):
                 raise BadInput("id", f"no crossing #{crossing_id} in project {c.project.code}")
             if c.s.exec(select(CrossingDecision).where(CrossingDecision.crossing_id == case.id)).first():
                 raise BadInput("id", f"crossing #{crossing_id} is already decided")
-            if none == (winner is not None):
-                raise BadInput("winner", "give either --winner NAME or --none")
+            if none and winner is not None:
+                raise BadInput("winner", "give either --winner NAME or --none, not both")
             prop = json.loads(case.proposal)
+            if not none and winner is None:
+                # the PM confirms the system's proposal as it stands
+                if prop.get("winner") is None:
+                    raise BadInput("winner", "the proposal is undecidable (R8): give --winner NAME after the "
+                                             "advisors negotiated, or --none if they could not agree")
+                winner = c.name_of(prop["winner"])
             win_id = None
             if winner is not None:
                 w = c.staff(winner, "winner")

@@ -144,7 +144,9 @@ class ReceptionService(Base):
             for who, kind in r.notify:
                 if kind == "crossing_opened":
                     continue  # told by open_case
-                facts = {"client": clientbook.label(found, False), "advisor": c.name_of(r.advisor),
+                # the owner and the PM may read the client's phone; a mentor sees it masked
+                facts = {"client": clientbook.label(found, kind in ("duty_reception", "claim_without_registration")),
+                         "advisor": c.name_of(r.advisor),
                          "trainee": c.name_of(r.advisor), "entry": ref, "saw": c.name_of(seen.id) if seen else None}
                 told += c.notify([who], kind, NOTICES[kind][0], {k: facts[k] for k in NOTICES[kind][1]})
             clientbook.refresh_cache(c, found.client)
@@ -192,7 +194,7 @@ class ReceptionService(Base):
             entry = _entry(c, "call", found, advisor_id=me.id, data=dumps({"reasons": reasons}), **kw)
             if kw["route"] == "held":
                 told = c.notify([own.owner], "call_for_owner", "R2.2", {  # type: ignore[list-item]
-                    "client": clientbook.label(found, False), "advisor": me.name, "entry": f"call#{entry.number}"})
+                    "client": clientbook.label(found, True), "advisor": me.name, "entry": f"call#{entry.number}"})
             if me.role == "trainee" and me.mentor_id:
                 told += c.notify([me.mentor_id], "trainee_reception", "R5.4", {
                     "client": clientbook.label(found, False), "trainee": me.name, "entry": f"call#{entry.number}"})

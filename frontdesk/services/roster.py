@@ -12,7 +12,7 @@ from frontdesk.rules.reasons import Reason
 from frontdesk.rules.routing import Staffer
 from frontdesk.store.models import RosterEvent, RosterState, Staff
 
-from .base import FRONTLINE, Base, Ctx, dumps
+from .base import FRONTLINE, ROSTER_ROLES, Base, Ctx, dumps
 from .errors import BadInput, Refused
 
 
@@ -105,8 +105,9 @@ class RosterService(Base):
             ids: list[int] = []
             for n in names:
                 st = c.staff(n, "names")
-                if st.role not in FRONTLINE:
-                    raise BadInput("names", f"{st.name} is {st.role}: only advisors, trainees and PMs stand on the roster")
+                if st.role not in ROSTER_ROLES:
+                    raise BadInput("names", f"{st.name} is {st.role}: only advisors and trainees stand on the "
+                                            "roster (the PM is not in the rotation)")
                 if st.id in ids:
                     raise BadInput("names", f"{st.name} appears twice")
                 assert st.id is not None

@@ -128,10 +128,16 @@ class StaffService(Base):
 
     def add(self, name: str, role: str, mentor: str | None = None, pin: str | None = None,
             actor: str | None = None, project: str | None = None) -> dict[str, Any]:
-        with self.op(actor, project) as c:
-            has_staff = c.s.exec(select(Staff.id).where(Staff.project_id == c.pid)).first() is not None
-            if has_staff:
-                c.require("pm", "gm", rule="R2.1", code="pm_adds_staff")
+        with self.op(actor, project, any_project=True) as c:
+            # the very first staff member of a new database needs no one to vouch for them;
+            # a new project's first staff are added by a PM or the GM; after that, its own PM or the GM
+            anyone = c.s.exec(select(Staff.id)).first() is not None
+            here = c.s.exec(select(Staff.id).where(Staff.project_id == c.pid)).first() is not None
+            if anyone:
+                u = c.require("pm", "gm", rule="R2.1", code="pm_adds_staff")
+                if here and u.role != "gm" and u.project_id != c.pid:
+                    raise Refused(Reason("R1.1", "other_project", {"project": c.project.code}),
+                                  f"{u.name} works in another project, not {c.project.code}")
             n = clean_text(name, "name", required=True)
             if role not in ROLES:
                 raise BadInput("role", f"{role!r} is not one of {', '.join(ROLES)}")

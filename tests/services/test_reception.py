@@ -169,10 +169,6 @@ def test_referral_asking_for_the_advisor_within_the_window_is_theirs(office):
     assert office.owner(ZHANGSAN)["owner"] == ZHANG
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: R2.4 — after the referral window the referred person is an independent client registered anew "
-    "(rotation), but routing.route_visit falls through to R3.5 and gives them to the advisor they ask for "
-    "(route 'requested'), which makes the R2.4 window meaningless"))
 def test_referral_after_the_window_goes_to_rotation(office):
     _referral(office, day=2)
     office.on(10)  # one day past the window (2nd + 7 = 9th)

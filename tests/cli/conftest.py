@@ -1,0 +1,209 @@
+"""End-to-end tests of the command line (../shared/CLI.md), driven in-process.
+
+`fd(*args)` runs `frontdesk.cli.main([...])` exactly as the console script would, with
+`--db <this test's file>` and (unless json=False) `--json`, and returns
+`(exit_code, stdout, stderr)` — each output parsed as JSON when it is JSON, else the text.
+
+The office (project P1 "滨江花园"), built once per session *through the CLI itself* on
+2026-11-01 09:00 (Asia/Shanghai) and copied for each test:
+
+    王经理  PM, PIN 1234 (not on the roster)
+    李娜    advisor        rotation order as the PM set it: 李娜, 张伟, 刘洋, 小陈
+    张伟    advisor
+    刘洋    advisor
+    小陈    trainee in induction (shadow), mentor 李娜, joined 2026-11-01
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from frontdesk.cli import main
+
+PROJECT = "P1"
+PM, LI, ZHANG, LIU, CHEN = "王经理", "李娜", "张伟", "刘洋", "小陈"
+ADVISORS = [LI, ZHANG, LIU]
+PM_PIN = "1234"
+ORDER = [LI, ZHANG, LIU, CHEN]
+SETUP_AT = "2026-11-01 09:00"
+T0 = "2026-11-01 10:00"
+
+# valid mainland mobiles
+P1 = "13800138000"
+P2 = "13800138001"
+P3 = "13800138002"
+P4 = "13800138003"
+P5 = "13800138004"
+
+COUNTED = ("registerentry", "client", "followup", "notification", "staff")
+
+_ENV = ("FRONTDESK_DB", "FRONTDESK_NOW", "FRONTDESK_USER", "FRONTDESK_PROJECT", "FRONTDESK_WITNESS_PIN")
+
+
+def _parse(text: str) -> Any:
+    s = text.strip()
+    if not s:
+        return s
+    try:
+        return json.loads(s)
+    except ValueError:
+        return text
+
+
+def run_cli(argv: list[str]) -> tuple[int, Any, Any]:
+    """main(argv) in-process: (exit code, stdout, stderr), outputs JSON-parsed when possible."""
+    out, err = io.StringIO(), io.StringIO()
+    code: Any = None
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(argv)
+        except SystemExit as exc:
+            code = exc.code
+        else:  # main() always exits
+            raise AssertionError(f"main({argv!r}) returned without SystemExit")
+    if code is None:
+        code = 0
+    return int(code), _parse(out.getvalue()), _parse(err.getvalue())
+
+
+class FD:
+    """The CLI bound to one database file."""
+
+    def __init__(self, db: Path):
+        self.db = db
+
+    def __call__(self, *args: str, json: bool = True, as_: str | None = None, at: str | None = None,
+                 lang: str | None = "en") -> tuple[int, Any, Any]:
+        argv = ["--db", str(self.db)]
+        if json:
+            argv.append("--json")
+        if lang:
+            argv += ["--lang", lang]
+        if as_ is not None:
+            argv += ["--as", as_]
+        if at is not None:
+            argv += ["--at", at]
+        return run_cli(argv + [str(a) for a in args])
+
+    def ok(self, *args: str, **kw: Any) -> Any:
+        """Run and insist on exit 0; the parsed stdout."""
+        code, out, err = self(*args, **kw)
+        assert code == 0, f"{args}: exit {code}\nstdout: {out}\nstderr: {err}"
+        return out
+
+    def counts(self) -> dict[str, int]:
+        return row_counts(self.db)
+
+
+def row_counts(db: Path, tables: tuple[str, ...] = COUNTED) -> dict[str, int]:
+    con = sqlite3.connect(db)
+    try:
+        return {t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+    finally:
+        con.close()
+
+
+def checkpoint(db: Path) -> None:
+    con = sqlite3.connect(db)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+
+
+def assert_error(code: int, err: Any, exit_code: int, *, error_code: str | None = None,
+                 field: str | None = None, rule: str | None = None) -> dict[str, Any]:
+    """The contract's failure: a non-zero exit and one JSON object {"error": {...}} on stderr."""
+    assert code == exit_code, f"exit {code}, expected {exit_code}; stderr: {err}"
+    assert isinstance(err, dict) and set(err) == {"error"}, f"stderr is not one JSON error object: {err!r}"
+    e = err["error"]
+    assert isinstance(e.get("code"), str) and e["code"]
+    assert isinstance(e.get("message"), str) and e["message"]
+    if error_code is not None:
+        assert e["code"] == error_code, e
+    if field is not None:
+        assert e.get("field") == field, e
+    if rule is not None:
+        assert e.get("rule") == rule, e
+    return e
+
+
+def assert_reasons(reasons: Any) -> None:
+    assert isinstance(reasons, list) and reasons, reasons
+    for r in reasons:
+        assert isinstance(r, str) and r.startswith("R"), r
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No FRONTDESK_* from the caller's shell; a fixed language for the words."""
+    for k in _ENV:
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+def build_office(db: Path) -> None:
+    fd = FD(db)
+    fd.ok("init", "--project", PROJECT, "--name", "滨江花园", at=SETUP_AT)
+    fd.ok("staff", "add", PM, "--role", "pm", "--pin", PM_PIN, at=SETUP_AT)  # bootstrap: no --as needed
+    for a in ADVISORS:
+        fd.ok("staff", "add", a, "--role", "advisor", as_=PM, at=SETUP_AT)
+    fd.ok("staff", "add", CHEN, "--role", "trainee", "--mentor", LI, as_=PM, at=SETUP_AT)
+    fd.ok("roster", "set", *ORDER, as_=PM, at=SETUP_AT)
+    checkpoint(db)
+
+
+@pytest.fixture(scope="session")
+def office_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "office.db"
+    with pytest.MonkeyPatch.context() as mp:
+        for k in _ENV:
+            mp.delenv(k, raising=False)
+        build_office(path)
+    return path
+
+
+def derive_template(base: Path, path: Path, build: Callable[[FD], None]) -> Path:
+    """A session template: a copy of `base` with `build` run on it through the CLI."""
+    shutil.copy(base, path)
+    with pytest.MonkeyPatch.context() as mp:
+        for k in _ENV:
+            mp.delenv(k, raising=False)
+        build(FD(path))
+    checkpoint(path)
+    return path
+
+
+@pytest.fixture
+def office(office_template: Path, tmp_path: Path) -> FD:
+    """The office above, a fresh copy for this test."""
+    db = tmp_path / "office.db"
+    shutil.copy(office_template, db)
+    return FD(db)
+
+
+@pytest.fixture
+def fd(tmp_path: Path) -> FD:
+    """The CLI on an empty database file."""
+    return FD(tmp_path / "empty.db")
+
+
+@pytest.fixture
+def unchanged() -> Callable[[FD], Any]:
+    """with unchanged(office): ... — asserts the counted tables keep their row counts."""
+    @contextlib.contextmanager
+    def check(f: FD):  # noqa: ANN202
+        before = f.counts()
+        yield before
+        assert f.counts() == before
+
+    return check
