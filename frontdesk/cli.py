@@ -425,7 +425,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except Exception as exc:  # click's usage errors (typer vendors click in newer releases)
         if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
-            raise
+            if os.environ.get("FRONTDESK_DEBUG"):
+                raise
+            # never a traceback at the counter: say what failed, keep the details for the log
+            payload = {"code": "internal", "message": f"{type(exc).__name__}: {exc}"}
+            cli_render.error(payload, as_json)
+            sys.exit(3)
         field = getattr(getattr(exc, "param", None), "name", None) or ""
         payload = {"code": "bad_input", "field": field.replace("-", "_"), "message": exc.format_message()}
         if as_json:
@@ -435,6 +440,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
 
+
+from frontdesk import cli_deals  # noqa: E402,F401  (registers the deal commands on `app`)
 
 if __name__ == "__main__":
     main()

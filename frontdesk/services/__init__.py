@@ -11,12 +11,14 @@ from frontdesk.store.db import Database, open_db
 
 from .clock import Clock
 from .crossings import CrossingService
+from .deals import DealService
 from .desk import DeskService
 from .errors import BadInput, FrontdeskError, Refused
 from .inbox import InboxService
 from .integrity import IntegrityService
 from .reception import AmendService, ReceptionService
 from .records import RecordService
+from .reports import ReportService
 from .roster import RosterService
 from .staff import StaffService
 
@@ -34,6 +36,8 @@ class Services:
     integrity: IntegrityService
     desk: DeskService
     amend: AmendService
+    deals: DealService
+    reports: ReportService
 
     def close(self) -> None:
         self.db.dispose()
@@ -43,7 +47,8 @@ def build(db: Database, clock: Clock | None = None) -> Services:
     clock = clock or Clock()
     return Services(db, clock, StaffService(db, clock), RosterService(db, clock), ReceptionService(db, clock),
                     RecordService(db, clock), CrossingService(db, clock), InboxService(db, clock),
-                    IntegrityService(db, clock), DeskService(db, clock), AmendService(db, clock))
+                    IntegrityService(db, clock), DeskService(db, clock), AmendService(db, clock),
+                    DealService(db, clock), ReportService(db, clock))
 
 
 def open_services(url: str, clock: Clock | None = None) -> Services:

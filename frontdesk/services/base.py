@@ -8,6 +8,7 @@ import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Iterator, Sequence
 
 from sqlmodel import Session, select
@@ -39,6 +40,8 @@ def _json_default(v: Any) -> Any:
         return v.isoformat()
     if isinstance(v, Reason):
         return v.as_dict()
+    if isinstance(v, Decimal):
+        return f"{v:.2f}"
     raise TypeError(type(v))
 
 

@@ -16,7 +16,7 @@ from sqlmodel import select
 from frontdesk.rules import phones, protection
 from frontdesk.rules.protection import Event, Ownership
 from frontdesk.rules.routing import Referral
-from frontdesk.store.models import (Client, CrossingDecision, Crossing, FollowUp, FollowUpVerification, Person, Phone,
+from frontdesk.store.models import (Assignment, Client, CrossingDecision, Crossing, FollowUp, FollowUpVerification, Person, Phone,
                                     RegisterEntry)
 
 from .base import Ctx
@@ -124,6 +124,8 @@ def events(c: Ctx, client_id: int) -> tuple[list[Event], list[RegisterEntry]]:
     for fu, ver in rows:
         effect, kind = protection.followup_effect(fu.outcome, ver is not None)
         evs.append(Event(fu.at, fu.day, effect, fu.advisor_id, f"followup#{fu.id}", kind))
+    for a in c.s.exec(select(Assignment).where(Assignment.client_id.in_(ids))):  # type: ignore[union-attr]
+        evs.append(Event(a.at, a.day, protection.ASSIGN, a.advisor_id, f"assignment#{a.id}", a.rule))
     decided = c.s.exec(select(Crossing, CrossingDecision).join(CrossingDecision)
                        .where(Crossing.client_id.in_(ids)))  # type: ignore[union-attr]
     for cr, dec in decided:

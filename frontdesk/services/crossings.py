@@ -51,7 +51,12 @@ def propose(c: Ctx, client_id: int, holder: int, claimant: int) -> crossings.Pro
         later = max(x.first_day, y.first_day)
         x = claim_facts(c, client_id, holder, later)
         y = claim_facts(c, client_id, claimant, later)
-    return crossings.propose(x, y, int(c.setting("protection_days")), claim_day=c.today)
+    from frontdesk.store.models import Deal
+
+    deal = c.s.exec(select(Deal).where(Deal.client_id.in_(clientbook.group(c, client_id)))  # type: ignore[attr-defined]
+                    .order_by(Deal.id.desc())).first()  # type: ignore[union-attr]
+    done = crossings.Deal(deal.day, deal.closer_id, f"deal#{deal.id}") if deal else None
+    return crossings.propose(x, y, int(c.setting("protection_days")), claim_day=c.today, deal=done)
 
 
 def open_case(c: Ctx, found: clientbook.Found, holder: int, claimant: int, note: str = "") -> tuple[Crossing, crossings.Proposal, list[str]]:

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from frontdesk.rules import phones, protection
 from frontdesk.rules.reasons import Reason
-from frontdesk.store.models import Client, ClientLink, FollowUp, FollowUpVerification, Person, Phone, Staff, ViewLog
+from frontdesk.store.models import Assignment, Client, ClientLink, FollowUp, FollowUpVerification, Person, Phone, Staff, ViewLog
 
 from . import clientbook, crossings
 from .base import Base, Ctx, clean_text
@@ -157,6 +157,24 @@ class RecordService(Base):
             own = clientbook.refresh_cache(c, main.client)
             return {"client": main.client.id, "owner": c.name_of(own.owner), "crossing": crossing_id,
                     "reasons": c.named([*reasons, own.reasons[0]])}
+
+
+    def reassign(self, phone: str, to: str, note: str | None = None, actor: str | None = None,
+                 project: str | None = None) -> dict[str, Any]:
+        """The PM hands a client to an advisor for follow-up (R6: a moved advisor's clients)."""
+        with self.op(actor, project) as c:
+            pm = c.require("pm", "gm", rule="R6", code="pm_reassigns")
+            found = clientbook.require(c, phone)
+            st = c.staff(to, "to")
+            if st.role not in ("advisor", "trainee", "pm"):
+                raise BadInput("to", f"{st.name} is {st.role} and does not follow up clients")
+            c.s.add(Assignment(project_id=c.pid, client_id=found.client.id, advisor_id=st.id, by_id=pm.id,
+                               note=clean_text(note, "note", 2000), at=c.at, day=c.today, recorded_at=c.recorded_at))
+            c.s.flush()
+            own = clientbook.refresh_cache(c, found.client)
+            told = c.notify([st.id], "reassigned", "R6", {"client": clientbook.label(found, True), "pm": pm.name})
+            return {"client": found.client.id, "owner": c.name_of(own.owner), "notified": told,
+                    "protected_through": own.protected_through, "reasons": c.named(list(own.reasons[:1]))}
 
 
 def _person_id(c: Ctx, ph: phones.Phone) -> int:

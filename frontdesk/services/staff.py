@@ -48,7 +48,8 @@ def check_pin(st: Staff, pin: str | None, field: str = "pin") -> None:
 
 
 def _event(c: Ctx, st: Staff, kind: str, data: dict[str, Any]) -> None:
-    c.s.add(StaffEvent(staff_id=st.id, project_id=st.project_id, kind=kind, data=dumps(data),
+    """Logged in the project the operation runs in (a transfer: the project the advisor leaves)."""
+    c.s.add(StaffEvent(staff_id=st.id, project_id=c.pid, kind=kind, data=dumps(data),
                        by_id=c.actor.id if c.actor else None, at=c.at, day=c.today, recorded_at=c.recorded_at))
 
 
