@@ -8,6 +8,8 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
+from frontdesk.store.guards import append_only_triggers
+
 
 revision = '0001'
 down_revision = None
@@ -19,23 +21,6 @@ APPEND_ONLY = (
     "registerentry", "followup", "followupverification", "settingchange", "approval", "staffevent",
     "clientlink", "rosterevent", "crossing", "crossingdecision", "viewlog",
 )
-
-
-def append_only_triggers(dialect: str, table: str) -> list[str]:
-    msg = f"{table} is append-only (R2.1): amend with a new entry"
-    if dialect == "sqlite":
-        return [
-            f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{msg}'); END"
-            for verb in ("UPDATE", "DELETE")
-        ]
-    return [
-        f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ "
-        f"BEGIN RAISE EXCEPTION '{msg}'; END; $$ LANGUAGE plpgsql",
-        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
-    ]
-
 
 
 def upgrade() -> None:

@@ -8,6 +8,8 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
+from frontdesk.store.guards import append_only_triggers
+
 
 revision = '0002'
 down_revision = '0001'
@@ -198,8 +200,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('deal_id')
     )
     # ### end Alembic commands ###
-    from frontdesk.store.guards import append_only_triggers
-
     for table in APPEND_ONLY:
         for stmt in append_only_triggers(op.get_bind().dialect.name, table):
             op.execute(stmt)
