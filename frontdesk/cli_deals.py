@@ -44,9 +44,10 @@ def large_deal(ctx: typer.Context, unit: str = typer.Option(..., "--unit"), phon
 def deal(ctx: typer.Context, unit: str = typer.Option(..., "--unit"), phone: str = typer.Option(..., "--phone"),
          amount: str = typer.Option(..., "--amount"), discount: Optional[str] = typer.Option(None, "--discount"),
          approved_by: Optional[str] = typer.Option(None, "--approved-by"),
-         share: List[str] = typer.Option([], "--share", help="NAME=PCT, set by the PM on an assisted large deal")) -> None:
+         share: List[str] = typer.Option([], "--share", help="NAME=PCT, set by the PM on an assisted large deal"),
+         closer: Optional[str] = typer.Option(None, "--closer", help="PM only: the advisor who closed it.")) -> None:
     """Record a deal and its credit (R7, P2, R6, R1.1, R3.2, R8)."""
-    run(ctx, lambda sv, o: sv.deals.deal(unit, phone, amount, discount, approved_by, share, actor=o.user,
+    run(ctx, lambda sv, o: sv.deals.deal(unit, phone, amount, discount, approved_by, share, closer, actor=o.user,
                                          project=o.project))
 
 

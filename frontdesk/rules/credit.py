@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Mapping
 
 from .reasons import Reason
@@ -79,15 +79,16 @@ def is_large(amount: Decimal, threshold: Decimal) -> bool:
 
 
 def _split(base: Decimal, weights: Mapping[int, Decimal]) -> tuple[Share, ...]:
-    """Percentages to amounts; the last share takes the rounding so amounts sum to the base."""
+    """Percentages to amounts in whole cents that sum exactly to the base: each share is
+    rounded down, and the cents left over go to the largest remainders (never negative)."""
     items = [(a, p) for a, p in weights.items() if p > 0]
-    shares: list[Share] = []
-    given = Decimal(0)
-    for i, (adv, pct) in enumerate(items):
-        amt = base - given if i == len(items) - 1 else money(base * pct / HUNDRED)
-        given += amt
-        shares.append(Share(adv, pct, amt))
-    return tuple(shares)
+    exact = [base * p / HUNDRED for _a, p in items]
+    floors = [e.quantize(CENT, rounding=ROUND_DOWN) for e in exact]
+    left = int(((base - sum(floors, Decimal(0))) / CENT).to_integral_value())
+    order = sorted(range(len(items)), key=lambda i: (exact[i] - floors[i], -i), reverse=True)
+    for i in order[:left]:
+        floors[i] += CENT
+    return tuple(Share(a, p, amt) for (a, p), amt in zip(items, floors))
 
 
 def _add(weights: dict[int, Decimal], adv: int, pct: Decimal) -> None:

@@ -46,6 +46,7 @@ class Ownership:
     previous_owner: int | None  # when lapsed: who held it last
     registered: bool  # the client has at least one register event
     reasons: tuple[Reason, ...] = field(default_factory=tuple)
+    lapses: tuple[tuple[int, date], ...] = ()  # every lapse up to as_of: (the owner who lost it, the lapse day)
 
     @property
     def protected(self) -> bool:
@@ -70,10 +71,12 @@ def fold(events: Sequence[Event], as_of: date, days: int) -> Ownership:
     previous: int | None = None
     registered = False
     notes: list[Reason] = []
+    lapses: list[tuple[int, date]] = []
 
     def lapse_if_due(day: date) -> None:
         nonlocal owner, previous
         if owner is not None and last is not None and day > window_end(last, days):
+            lapses.append((owner, window_end(last, days) + timedelta(days=1)))
             previous, owner = owner, None
 
     for ev in sorted(events, key=lambda e: (e.at, e.ref)):
@@ -107,7 +110,8 @@ def fold(events: Sequence[Event], as_of: date, days: int) -> Ownership:
             "protected_through": through, "lapses_on": through + timedelta(days=1),
             "days_left": (through - as_of).days,
         })
-        return Ownership(owner, last, last_ref, through, through + timedelta(days=1), None, True, (head, *notes))
+        return Ownership(owner, last, last_ref, through, through + timedelta(days=1), None, True, (head, *notes),
+                         tuple(lapses))
     if previous is not None:
         assert last is not None
         through = window_end(last, days)
@@ -115,7 +119,7 @@ def fold(events: Sequence[Event], as_of: date, days: int) -> Ownership:
             "previous_owner": previous, "last_contact": last, "entry": last_ref, "days": days,
             "protected_through": through, "lapses_on": through + timedelta(days=1),
         })
-        return Ownership(None, last, last_ref, None, None, previous, True, (head, *notes))
+        return Ownership(None, last, last_ref, None, None, previous, True, (head, *notes), tuple(lapses))
     return Ownership(None, None, None, None, None, None, registered, (Reason("R2.2", "not_registered", {}), *notes))
 
 

@@ -170,7 +170,12 @@ class Base:
                 raise Refused(Reason("R1.1", "other_project", {"project": proj.code}),
                               f"{user.name} works in another project, not {proj.code}")
             now = self.clock.now(proj.tz)
-            yield Ctx(s, proj, user, now, Clock.wall())
+            ctx = Ctx(s, proj, user, now, Clock.wall())
+            try:
+                yield ctx
+            except Refused as exc:
+                exc.reason = ctx.named([exc.reason])[0]  # a refusal speaks of people by name
+                raise
 
 
 def resolve_project(s: Session, code: str | None, user: Staff | None) -> Project:

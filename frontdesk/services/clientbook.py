@@ -104,34 +104,49 @@ def group(c: Ctx, client_id: int) -> list[int]:
 
 def events(c: Ctx, client_id: int) -> tuple[list[Event], list[RegisterEntry]]:
     """The client's history as ownership events, plus its register entries."""
-    ids = group(c, client_id)
-    entries = list(c.s.exec(select(RegisterEntry).where(RegisterEntry.client_id.in_(ids))  # type: ignore[union-attr]
+    by_client, entries = histories(c, group(c, client_id))
+    return [ev for evs in by_client.values() for ev in evs], entries
+
+
+def histories(c: Ctx, ids: list[int] | None, until: date | None = None,
+              ) -> tuple[dict[int, list[Event]], list[RegisterEntry]]:
+    """Ownership events per client record: of the records `ids`, or of the whole project up to
+    `until` (for reports). Struck-out register pages are left out (R2.1)."""
+    def scope(stmt, client_col, day_col):  # noqa: ANN001, ANN202
+        stmt = stmt.where(client_col.in_(ids)) if ids is not None else stmt
+        return stmt.where(day_col <= until) if until is not None else stmt
+
+    out: dict[int, list[Event]] = {}
+    entries = list(c.s.exec(scope(select(RegisterEntry).where(RegisterEntry.project_id == c.pid),
+                                  RegisterEntry.client_id, RegisterEntry.day)
                             .order_by(RegisterEntry.at, RegisterEntry.id)))
     void = voided(entries)
-    evs: list[Event] = []
     for e in entries:
-        ref = f"{e.book}#{e.number}"
-        if (e.book, e.number) in void or e.kind == "amend":
+        if (e.book, e.number) in void or e.kind == "amend" or e.client_id is None:
             continue  # a page struck out by a later amending entry (R2.1) decides nothing
+        ref = f"{e.book}#{e.number}"
         if e.effect == protection.REGISTER and e.owner_id is not None:
-            evs.append(Event(e.at, e.day, protection.REGISTER, e.owner_id, ref, e.route))
+            ev = Event(e.at, e.day, protection.REGISTER, e.owner_id, ref, e.route)
         else:
-            kind = "referral" if e.kind == "referral" else e.route
-            evs.append(Event(e.at, e.day, protection.NONE, e.advisor_id, ref, kind))
-    rows = c.s.exec(select(FollowUp, FollowUpVerification)
-                    .join(FollowUpVerification, FollowUpVerification.followup_id == FollowUp.id, isouter=True)
-                    .where(FollowUp.client_id.in_(ids)))  # type: ignore[union-attr]
+            ev = Event(e.at, e.day, protection.NONE, e.advisor_id, ref, "referral" if e.kind == "referral" else e.route)
+        out.setdefault(e.client_id, []).append(ev)
+    rows = c.s.exec(scope(select(FollowUp, FollowUpVerification)
+                          .join(FollowUpVerification, FollowUpVerification.followup_id == FollowUp.id, isouter=True)
+                          .where(FollowUp.project_id == c.pid), FollowUp.client_id, FollowUp.day))
     for fu, ver in rows:
         effect, kind = protection.followup_effect(fu.outcome, ver is not None)
-        evs.append(Event(fu.at, fu.day, effect, fu.advisor_id, f"followup#{fu.id}", kind))
-    for a in c.s.exec(select(Assignment).where(Assignment.client_id.in_(ids))):  # type: ignore[union-attr]
-        evs.append(Event(a.at, a.day, protection.ASSIGN, a.advisor_id, f"assignment#{a.id}", a.rule))
-    decided = c.s.exec(select(Crossing, CrossingDecision).join(CrossingDecision)
-                       .where(Crossing.client_id.in_(ids)))  # type: ignore[union-attr]
+        out.setdefault(fu.client_id, []).append(Event(fu.at, fu.day, effect, fu.advisor_id, f"followup#{fu.id}", kind))
+    for a in c.s.exec(scope(select(Assignment).where(Assignment.project_id == c.pid), Assignment.client_id,
+                            Assignment.day)):
+        out.setdefault(a.client_id, []).append(
+            Event(a.at, a.day, protection.ASSIGN, a.advisor_id, f"assignment#{a.id}", a.rule))
+    decided = c.s.exec(scope(select(Crossing, CrossingDecision).join(CrossingDecision)
+                             .where(Crossing.project_id == c.pid), Crossing.client_id, CrossingDecision.day))
     for cr, dec in decided:
         if dec.winner_id is not None:
-            evs.append(Event(dec.at, dec.day, protection.ASSIGN, dec.winner_id, f"crossing#{cr.id}", "crossing"))
-    return evs, entries
+            out.setdefault(cr.client_id, []).append(
+                Event(dec.at, dec.day, protection.ASSIGN, dec.winner_id, f"crossing#{cr.id}", "crossing"))
+    return out, entries
 
 
 def voided(entries: list[RegisterEntry]) -> set[tuple[str, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Sequence
 
@@ -88,6 +89,8 @@ class DealService(Base):
             held = c.s.exec(select(Deposit).where(Deposit.unit_id == u.id)).first()
             if held is not None:
                 raise _held(c, u, held)
+            if c.s.exec(select(Deal.id).where(Deal.unit_id == u.id)).first() is not None:
+                raise Refused(Reason("R1.2", "unit_sold", {"unit": u.code}), f"unit {u.code} is already sold")
             dep = Deposit(project_id=c.pid, unit_id=u.id, client_id=found.client.id, advisor_id=me.id, amount=amt,
                           at=c.at, day=c.today, recorded_at=c.recorded_at)
             c.s.add(dep)
@@ -122,9 +125,17 @@ class DealService(Base):
                                        {"pm": pm.name})]}
 
     def deal(self, unit: str, phone: str, amount: str, discount: str | None = None, approved_by: str | None = None,
-             shares: Sequence[str] = (), actor: str | None = None, project: str | None = None) -> dict[str, Any]:
+             shares: Sequence[str] = (), closer: str | None = None, actor: str | None = None,
+             project: str | None = None) -> dict[str, Any]:
+        """`closer`: the PM records a deal on behalf of the advisor who closed it (an assisted large deal)."""
         with self.op(actor, project) as c:
             me = _closer(c)
+            if closer is not None:
+                if not c.is_pm():
+                    raise Refused(Reason("P2", "pm_records_for", {}), "only the PM records a deal for another advisor")
+                me = c.staff(closer, "closer")
+                if me.role not in ("advisor", "trainee", "pm"):
+                    raise BadInput("closer", f"{me.name} is {me.role} and does not close deals")
             u = unit_by_code(c, unit)
             amt = parse_amount(amount)
             found = clientbook.require(c, phone)
@@ -254,9 +265,10 @@ def _closer(c: Ctx) -> Staff:
 
 def _held(c: Ctx, u: Unit, held: Deposit) -> Refused:
     holder = c.name_of(held.advisor_id)
-    when = held.at.isoformat(sep=" ", timespec="minutes")
+    local = held.at.replace(tzinfo=timezone.utc).astimezone(c.now.tzinfo)  # the desk's time, not UTC
+    when = local.strftime("%Y-%m-%d %H:%M")
     return Refused(Reason("R1.2", "unit_held", {"unit": u.code, "advisor": held.advisor_id, "at": when}),
-                   f"unit {u.code} is held by a deposit taken by {holder} at {when} UTC: first to pay gets it")
+                   f"unit {u.code} is held by a deposit taken by {holder} at {when}: first to pay gets it")
 
 
 def _facts(c: Ctx, found: clientbook.Found, amount: Decimal, closer: Staff, u: Unit,
@@ -266,7 +278,8 @@ def _facts(c: Ctx, found: clientbook.Found, amount: Decimal, closer: Staff, u: U
     own = clientbook.ownership(c, found.client.id)
     neither = c.s.exec(select(CrossingDecision).join(Crossing).where(
         Crossing.client_id.in_(ids), CrossingDecision.outcome == "neither")).first() is not None  # type: ignore[union-attr]
-    dec = c.s.exec(select(LargeDealDecision).where(LargeDealDecision.unit_id == u.id)
+    dec = c.s.exec(select(LargeDealDecision).where(LargeDealDecision.unit_id == u.id,
+                                                   LargeDealDecision.client_id.in_(ids))  # type: ignore[attr-defined]
                    .order_by(LargeDealDecision.id.desc())).first()  # type: ignore[union-attr]
     decision = dec.decision if dec else (credit_rules.ASSIST if shares else None)
     duty = c.s.exec(select(RegisterEntry).where(RegisterEntry.client_id.in_(ids), RegisterEntry.day == c.today,  # type: ignore[union-attr]

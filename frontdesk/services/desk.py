@@ -113,6 +113,10 @@ class DeskService(Base):
             if not pin_ok(st, pin):
                 self._failures[st.name] = [*fails, now][-signin.MAX_FAILURES:]
                 left = signin.MAX_FAILURES - len(self._failures[st.name])
+                until = signin.locked_until(self._failures[st.name], now)
+                if until is not None:
+                    raise Refused(Reason("R2.1", "locked", {"until": until.strftime("%H:%M")}),
+                                  f"too many wrong PINs: {st.name} is locked until {until:%H:%M}")
                 raise Refused(Reason("R2.1", "wrong_pin", {"left": left}), f"wrong PIN ({left} tries left)")
             self._failures.pop(st.name, None)
             return staff_dict(c, st)

@@ -48,7 +48,7 @@ class RecordService(Base):
             reasons: list[Reason] = []
             if not allowed:
                 if not witness:
-                    raise Refused(Reason("R2.1", "not_owner", {"owner": holder}),
+                    raise Refused(Reason("R2.1", "records_private", {"owner": holder}),
                                   "advisors cannot see other advisors' client records; ask the PM to witness the view")
                 w = c.staff(witness, "witness")
                 if w.role not in ("pm", "gm"):

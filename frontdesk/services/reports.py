@@ -72,6 +72,31 @@ def _present_hours(c: Ctx, frm: date, to: date, staff_ids: list[int]) -> dict[in
     return hours
 
 
+def _held_and_lapses(c: Ctx, frm: date, to: date, days: int, ids: set[int]) -> tuple[Counter, Counter]:
+    """Clients held at the end of the period and lapses within it, from the registers' history
+    as of the period (R2.2), not from today's state."""
+    from frontdesk.rules import protection
+
+    from . import clientbook
+
+    canon = {cid: (merged or cid) for cid, merged in c.s.exec(
+        select(Client.id, Client.merged_into_id).where(Client.project_id == c.pid))}
+    by_client, _ = clientbook.histories(c, None, to)
+    grouped: dict[int, list] = defaultdict(list)
+    for cid, evs in by_client.items():
+        grouped[canon.get(cid, cid)].extend(evs)
+    held: Counter = Counter()
+    lapses: Counter = Counter()
+    for evs in grouped.values():
+        own = protection.fold(evs, to, days)
+        if own.owner in ids:
+            held[own.owner] += 1
+        for who, day in own.lapses:
+            if who in ids and frm <= day <= to:
+                lapses[who] += 1
+    return held, lapses
+
+
 class ReportService(Base):
     def report(self, start: str | None = None, end: str | None = None, actor: str | None = None,
                project: str | None = None) -> dict[str, Any]:
@@ -83,6 +108,10 @@ class ReportService(Base):
             staff = c.s.exec(select(Staff).where(Staff.project_id == c.pid,
                                                  Staff.role.in_(("advisor", "trainee", "pm")))  # type: ignore[attr-defined]
                              .order_by(Staff.id)).all()
+            # and those credited on this project's deals who work elsewhere now (R6) or were referred from (R1.1)
+            elsewhere = c.s.exec(select(Staff).join(DealShare, DealShare.advisor_id == Staff.id).join(Deal).where(
+                Deal.project_id == c.pid, Deal.day >= frm, Deal.day <= to, Staff.project_id != c.pid)).all()
+            staff = [*staff, *[s for i, s in enumerate(elsewhere) if s not in elsewhere[:i]]]
             if u.role not in ("pm", "gm", "sales-admin"):
                 staff = [s for s in staff if s.id == u.id]  # an advisor reads their own figures
             ids = [s.id for s in staff if s.id is not None]
@@ -123,24 +152,15 @@ class ReportService(Base):
                     unreachable[fu.advisor_id] += 1
                     if ver is not None:
                         verified[fu.advisor_id] += 1
-            held: Counter = Counter()
-            lapses: Counter = Counter()
-            for cl in c.s.exec(select(Client).where(Client.project_id == c.pid, Client.owner_id.in_(ids),  # type: ignore[union-attr]
-                                                    Client.merged_into_id == None)):  # noqa: E711
-                if cl.last_contact is None:
-                    continue
-                lapse = cl.last_contact + timedelta(days=days + 1)
-                if lapse > to:
-                    held[cl.owner_id] += 1
-                elif frm <= lapse <= to:
-                    lapses[cl.owner_id] += 1
+            held, lapses = _held_and_lapses(c, frm, to, days, set(ids))
             deposits = Counter(d.advisor_id for d in c.s.exec(select(Deposit).where(
                 Deposit.project_id == c.pid, Deposit.day >= frm, Deposit.day <= to)))
             deals = Counter(d.closer_id for d in c.s.exec(select(Deal).where(
                 Deal.project_id == c.pid, Deal.day >= frm, Deal.day <= to)))
+            # credit follows the advisor: shares of deals in any project (R1.1 referrals, R6 moves)
             amounts: dict[int, Decimal] = defaultdict(Decimal)
-            for sh, _d in c.s.exec(select(DealShare, Deal).join(Deal).where(Deal.project_id == c.pid, Deal.day >= frm,
-                                                                           Deal.day <= to)):
+            for sh, _d in c.s.exec(select(DealShare, Deal).join(Deal).where(Deal.day >= frm, Deal.day <= to,
+                                                                           DealShare.advisor_id.in_(ids))):  # type: ignore[attr-defined]
                 amounts[sh.advisor_id] += sh.amount
             present = _present_hours(c, frm, to, ids)
             rows = []

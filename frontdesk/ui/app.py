@@ -24,8 +24,8 @@ class FrontdeskApp(App[None]):
     CSS_PATH = [STYLES / "app.tcss", STYLES / "signin.tcss", STYLES / "desk.tcss", STYLES / "dialogs.tcss"]
     TITLE = "frontdesk"
     BINDINGS = [
-        Binding("f1", "help", "Help", show=False),
-        Binding("ctrl+l", "lock", "Lock", show=False),
+        Binding("f1", "help", "Help", show=False, priority=True),
+        Binding("ctrl+l", "lock", "Lock", show=False, priority=True),
     ]
 
     user: reactive[dict[str, Any] | None] = reactive(None)
@@ -65,6 +65,7 @@ class FrontdeskApp(App[None]):
         from .screens.signin import SignInScreen
 
         self.title = self.t("ui.app_title")
+        self.COMMAND_PALETTE_DISPLAY = f"ctrl+p {self.t('ui.key_palette')}"
         try:
             settings = self.services.staff.settings(project=self.project)
             self.idle_lock_minutes = int(settings.get("idle_lock_minutes", 10))

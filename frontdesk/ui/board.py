@@ -19,8 +19,8 @@ class BoardApp(App[None]):
     Screen { align: center middle; }
     #board { width: 100%; height: auto; }
     #b-title { text-style: bold; content-align: center middle; width: 100%; color: $text-muted; }
-    #b-next { text-style: bold; content-align: center middle; width: 100%; height: 5;
-              border: double $success; color: $success; }
+    #b-next { text-style: bold; content-align: center middle; width: 100%; height: 9;
+              border: double $success; color: $success; padding: 1 4; }
     #b-order { content-align: center middle; width: 100%; }
     """
     BINDINGS = [("q", "quit", "Quit")]
@@ -36,6 +36,7 @@ class BoardApp(App[None]):
             yield Static("", id="b-order")
 
     def on_mount(self) -> None:
+        self.title = i18n.t("ui.board_title", self.lang)
         self.load()
         self.set_interval(self.refresh_seconds, self.load)
 

@@ -41,7 +41,7 @@ def test_another_advisor_is_refused(office):
     with pytest.raises(Refused) as exc:
         office.sv.records.history(ZHANGSAN, actor=ZHANG)
     assert exc.value.reason.rule == "R2.1"
-    assert exc.value.reason.code == "not_owner"
+    assert exc.value.reason.code == "records_private"
     assert office.count("viewlog") == 0
 
 

@@ -62,11 +62,12 @@ class ClientScreen(ModalScreen[None]):
                   f"[b]{t('word.protected_through')}[/b]: {h['protected_through'] or '—'}"]
         lines += [f"  • {r}" for r in self.app.reason_text(h["reasons"])]  # type: ignore[attr-defined]
         lines += ["", f"[b]{t('word.household')}[/b]"]
-        lines += [f"  {p['name'] or '—'} ({p['relation']}) {', '.join(p['phones'])}" for p in h["people"]]
+        lines += [f"  {p['name'] or '—'} ({t('word.relation.' + p['relation'])}) {', '.join(p['phones'])}"
+                  for p in h["people"]]
         lines += ["", f"[b]{t('ui.register_entries')}[/b]"]
         for e in h["entries"]:
             book = t("word.visitor_register" if e["register"] == "visit" else "word.call_register")
-            lines.append(f"  {e['day']} {book} #{e['entry']}  {e['route']}  {e['advisor']}")
+            lines.append(f"  {e['day']} {book} #{e['entry']}  {t('word.route.' + e['route'])}  {e['advisor']}")
         lines += ["", f"[b]{t('word.followup')}[/b]"]
         for f in h["followups"]:
             ok = t("word.reached") if f["outcome"] == "reached" else t("word.unreachable")

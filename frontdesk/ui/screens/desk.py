@@ -23,10 +23,10 @@ class DeskScreen(Screen[None]):
         Binding("t", "quick", "Next turn"),
         Binding("c", "call", "Call"),
         Binding("slash", "lookup", "Lookup"),
-        Binding("a", "away", "Away/back"),
+        Binding("a", "away", "Away/back", show=False),
         Binding("f", "followup", "Follow-up"),
         Binding("i", "inbox", "Inbox"),
-        Binding("s", "switch", "Switch user"),
+        Binding("s", "switch", "Switch user", show=False),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("question_mark", "app.help", "Help"),
     ]
@@ -41,7 +41,7 @@ class DeskScreen(Screen[None]):
         with Horizontal(id="desk-body"):
             with Vertical(id="desk-left"):
                 rot = DataTable(id="rotation", cursor_type="row", zebra_stripes=False)
-                rot.border_title = t("word.rotation")
+                rot.border_title = t("ui.rotation_title")
                 yield rot
                 inbox = DataTable(id="inbox", cursor_type="row", show_header=False)
                 inbox.border_title = t("ui.inbox")
@@ -58,11 +58,15 @@ class DeskScreen(Screen[None]):
     def on_mount(self) -> None:
         t = self.app.t  # type: ignore[attr-defined]
         self._localise_bindings()
-        self.query_one("#rotation", DataTable).add_columns("", t("word.advisor"), t("ui.status"))
+        rot = self.query_one("#rotation", DataTable)
+        # fixed widths: the table never paints with header-only widths before its first resize
+        rot.add_column("", width=2)
+        rot.add_column(t("ui.col_advisor"), width=8)
+        rot.add_column(t("ui.col_status"), width=10)
         self.query_one("#inbox", DataTable).add_columns(t("ui.notice"))
         for tid in ("#visits", "#calls"):
             self.query_one(tid, DataTable).add_columns(
-                "#", t("ui.time"), t("ui.name"), t("ui.phone"), t("ui.route"), t("word.advisor"), t("word.owner"))
+                "#", t("ui.time"), t("ui.name"), t("ui.phone"), t("ui.route"), t("ui.col_advisor"), t("ui.col_owner"))
         user = self.app.user  # type: ignore[attr-defined]
         banner = self.query_one("#shadow-banner", Static)
         if user and user.get("shadow"):
@@ -119,7 +123,7 @@ class DeskScreen(Screen[None]):
             table.clear()
             for r in rows:
                 table.add_row(str(r["entry"]), r["time"], r["name"] or "—", r["phone"],
-                              t(f"word.route.{r['route']}") if r["route"] in ROUTES else r["route"],
+                              t(f"word.route.{r['route']}"),
                               r["advisor"] or "—", r["owner"] or "—")
         inbox = self.query_one("#inbox", DataTable)
         inbox.clear()
@@ -195,21 +199,20 @@ class DeskScreen(Screen[None]):
         self.app.push_screen(FollowUpScreen(phone), self._after_register)
 
     def action_inbox(self) -> None:
-        self.query_one("#inbox", DataTable).focus()
+        from .inbox import InboxScreen
+
+        self.app.push_screen(InboxScreen(), lambda _r: self.action_refresh())
 
     @on(DataTable.RowSelected, "#inbox")
-    def _ack(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            self.ack(int(event.row_key.value))
+    def _open_inbox(self) -> None:
+        self.action_inbox()
 
-    @work(thread=True, group="desk-write")
-    def ack(self, notice_id: int) -> None:
-        app = self.app
-        try:
-            app.services.inbox.ack(notice_id, actor=app.user["name"], project=app.project)  # type: ignore[attr-defined]
-        except FrontdeskError as exc:
-            app.call_from_thread(self.notify, app.error_text(exc), severity="error")  # type: ignore[attr-defined]
-        app.call_from_thread(self.action_refresh)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In shadow mode (R5.1–R5.3) a trainee watches: no calls, no follow-ups (shown disabled)."""
+        user = self.app.user or {}  # type: ignore[attr-defined]
+        if user.get("shadow") and action in ("call", "followup", "away"):
+            return None
+        return True
 
     def action_away(self) -> None:
         table = self.query_one("#rotation", DataTable)
@@ -241,5 +244,3 @@ class DeskScreen(Screen[None]):
                            ("switch", self.action_switch), ("refresh", self.action_refresh)):
             yield SystemCommand(t(f"ui.key_{action}"), t(f"ui.help_{action}"), fn)
 
-
-ROUTES = ("owner", "duty", "rotation", "requested", "trainee-solo", "crossing")

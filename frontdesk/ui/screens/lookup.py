@@ -23,7 +23,7 @@ class LookupScreen(ModalScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.offset = 0
+        self.page_offset = 0
         self.items: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
@@ -43,12 +43,12 @@ class LookupScreen(ModalScreen[None]):
 
     @on(Input.Changed, "#l-query")
     def _typed(self, event: Input.Changed) -> None:
-        self.offset = 0
+        self.page_offset = 0
         self.search(event.value, 0)
 
     def action_page(self, step: int) -> None:
-        self.offset = max(0, self.offset + step * PAGE)
-        self.search(self.query_one("#l-query", Input).value, self.offset)
+        self.page_offset = max(0, self.page_offset + step * PAGE)
+        self.search(self.query_one("#l-query", Input).value, self.page_offset)
 
     def action_to_results(self) -> None:
         self.query_one("#l-results", DataTable).focus()

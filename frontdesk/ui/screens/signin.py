@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
@@ -13,7 +14,7 @@ from frontdesk.services.errors import FrontdeskError
 
 
 class SignInScreen(Screen[None]):
-    BINDINGS = [("escape", "focus_names", "Names")]
+    BINDINGS = [Binding("escape", "focus_names", "Names")]
 
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
@@ -23,13 +24,18 @@ class SignInScreen(Screen[None]):
             yield OptionList(id="signin-names")
             yield Label(t("ui.signin_pin"))
             yield Input(password=True, id="signin-pin", max_length=8, restrict=r"\d*",
-                        placeholder=t("ui.signin_pin_hint"))
+                        placeholder=t("ui.signin_pin_hint"), compact=True)
             yield Static("", id="signin-error")
             if getattr(self.app, "demo_hint", None):
                 yield Static(self.app.demo_hint, id="signin-demo")  # type: ignore[attr-defined]
         yield Footer()
 
     def on_mount(self) -> None:
+        from dataclasses import replace
+
+        for key, bindings in list(self._bindings.key_to_bindings.items()):
+            self._bindings.key_to_bindings[key] = [
+                replace(b, description=self.app.t("ui.signin_names_key")) for b in bindings]  # type: ignore[attr-defined]
         self.load_names()
 
     @work(thread=True, exclusive=True)
