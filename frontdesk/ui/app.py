@@ -41,6 +41,16 @@ class FrontdeskApp(App[None]):
         self._last_input = time.monotonic()
         self._idle_check_seconds = idle_check_seconds
         self.idle_lock_minutes = 10
+        self._localise_palette_binding()
+
+    def _localise_palette_binding(self) -> None:
+        """Textual's own ctrl+p binding says "palette" in English; say it in the user's words."""
+        from dataclasses import replace
+
+        for key, bindings in list(self._bindings.key_to_bindings.items()):
+            self._bindings.key_to_bindings[key] = [
+                replace(b, description=self.t("ui.key_palette")) if b.action == "command_palette" else b
+                for b in bindings]
 
     # words ---------------------------------------------------------------------------------
     def t(self, key: str, **params: Any) -> str:
@@ -65,7 +75,6 @@ class FrontdeskApp(App[None]):
         from .screens.signin import SignInScreen
 
         self.title = self.t("ui.app_title")
-        self.COMMAND_PALETTE_DISPLAY = f"ctrl+p {self.t('ui.key_palette')}"
         try:
             settings = self.services.staff.settings(project=self.project)
             self.idle_lock_minutes = int(settings.get("idle_lock_minutes", 10))
@@ -113,7 +122,9 @@ class FrontdeskApp(App[None]):
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)  # F1 again closes it
+        else:
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -60,9 +60,9 @@ class DeskScreen(Screen[None]):
         self._localise_bindings()
         rot = self.query_one("#rotation", DataTable)
         # fixed widths: the table never paints with header-only widths before its first resize
-        rot.add_column("", width=2)
-        rot.add_column(t("ui.col_advisor"), width=8)
-        rot.add_column(t("ui.col_status"), width=10)
+        rot.add_column("", width=1)
+        rot.add_column(t("ui.col_advisor"), width=7)
+        rot.add_column(t("ui.col_status"), width=9)
         self.query_one("#inbox", DataTable).add_columns(t("ui.notice"))
         for tid in ("#visits", "#calls"):
             self.query_one(tid, DataTable).add_columns(

@@ -1,0 +1,140 @@
+"""Every action findable (help, command palette), the lobby board, words in zh_CN."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import DataTable, OptionList, Static
+
+from frontdesk import i18n
+from frontdesk.services import Services
+from frontdesk.ui.app import make_app
+from frontdesk.ui.board import BoardApp
+from frontdesk.ui.screens.desk import DeskScreen
+from frontdesk.ui.screens.greeter import GreeterScreen
+from frontdesk.ui.screens.help import KEYS, HelpScreen
+
+from .conftest import LI, NEW_PHONE, PILOT_SIZE, PM, rows, settle, text, type_text
+
+
+def help_text(app) -> str:
+    return text(app.screen.query_one("#help Static", Static))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_help_opens_with_question_mark_and_f1(sv: Services, lang: str) -> None:
+    app = make_app(sv, lang=lang, user=LI)
+    async with app.run_test(size=PILOT_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        body = help_text(app)
+        for key, action in KEYS:
+            assert key in body and i18n.t(f"ui.help_{action}", lang) in body
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")  # F1 again closes it
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+
+
+async def palette_prompts(pilot, query: str) -> list[str]:
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, CommandPalette)
+    await type_text(pilot, query)
+    options = pilot.app.screen.query_one(OptionList)
+    for _ in range(40):  # the palette gathers hits asynchronously
+        if options.option_count:
+            break
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_command_palette_lists_desk_actions(sv: Services) -> None:
+    app = make_app(sv, lang="en", user=LI)
+    async with app.run_test(size=PILOT_SIZE) as pilot:
+        await settle(pilot)
+        prompts = await palette_prompts(pilot, "walk")
+        assert any("New walk-in" in p for p in prompts), prompts
+        await pilot.press("enter")  # runs it: the greeter opens
+        await settle(pilot)
+        assert isinstance(app.screen, GreeterScreen)
+
+
+async def test_command_palette_in_chinese(sv: Services) -> None:
+    app = make_app(sv, lang="zh_CN", user=LI)
+    async with app.run_test(size=PILOT_SIZE) as pilot:
+        await settle(pilot)
+        word = i18n.t("ui.key_greet", "zh_CN")
+        prompts = await palette_prompts(pilot, word[:2])
+        assert any(word in p for p in prompts), prompts
+
+
+async def test_board_shows_next_up(sv: Services) -> None:
+    roster = sv.roster.show(actor=PM)
+    app = BoardApp(sv, lang="en")
+    async with app.run_test(size=PILOT_SIZE) as pilot:
+        await settle(pilot)
+        nxt = text(app.query_one("#b-next", Static))
+        assert nxt.startswith("next up") and roster["next"] in nxt
+        order = text(app.query_one("#b-order", Static))
+        for name in roster["away"]:
+            assert f"away: {name}" in order
+        for name in roster["shadow"] + roster["away"]:
+            assert name not in order.splitlines()[0]
+
+
+async def test_board_follows_the_rotation(sv: Services) -> None:
+    """After a new walk-in the next refresh shows the next advisor."""
+    app = BoardApp(sv, lang="zh_CN", refresh_seconds=3600)
+    async with app.run_test(size=PILOT_SIZE) as pilot:
+        await settle(pilot)
+        first = sv.roster.show(actor=PM)["next"]
+        assert first in text(app.query_one("#b-next", Static))
+        sv.reception.visit(NEW_PHONE, actor=PM)
+        app.load()
+        await settle(pilot)
+        second = sv.roster.show(actor=PM)["next"]
+        assert second != first
+        assert second in text(app.query_one("#b-next", Static))
+        assert text(app.query_one("#b-next", Static)).startswith(i18n.t("word.next_up", "zh_CN"))
+
+
+async def test_away_key_marks_the_highlighted_advisor(sv: Services) -> None:
+    """R3: the PM marks the highlighted advisor away with "a", and back again."""
+    app = make_app(sv, lang="en", user=PM)
+    async with app.run_test(size=PILOT_SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#rotation", DataTable)
+        order = sv.roster.show(actor=PM)["order"]
+        table.move_cursor(row=order.index(LI))
+        await pilot.press("a")
+        await settle(pilot)
+        assert LI in sv.roster.show(actor=PM)["away"]
+        assert rows(table)[order.index(LI)][2] == "[dim]away[/dim]"
+        await pilot.press("a")
+        await settle(pilot)
+        assert LI not in sv.roster.show(actor=PM)["away"]
+
+
+async def test_zh_cn_call_register_route_is_translated(sv: Services) -> None:
+    app = make_app(sv, lang="zh_CN", user=LI)
+    async with app.run_test(size=PILOT_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await type_text(pilot, NEW_PHONE)
+        await pilot.press("enter")
+        await settle(pilot)
+        [row] = rows(app.screen.query_one("#calls", DataTable))
+        assert row[4] not in ("call", "held", "referral"), row
