@@ -16,6 +16,7 @@ from .desk import DeskService
 from .errors import BadInput, FrontdeskError, Refused
 from .inbox import InboxService
 from .integrity import IntegrityService
+from .manager import ManagerService
 from .reception import AmendService, ReceptionService
 from .records import RecordService
 from .reports import ReportService
@@ -38,17 +39,21 @@ class Services:
     amend: AmendService
     deals: DealService
     reports: ReportService
+    manager: ManagerService
 
     def close(self) -> None:
         self.db.dispose()
 
 
 def build(db: Database, clock: Clock | None = None) -> Services:
+    """Every family of operations over one database and one clock (each field's type builds it)."""
+    import dataclasses
+    import typing
+
     clock = clock or Clock()
-    return Services(db, clock, StaffService(db, clock), RosterService(db, clock), ReceptionService(db, clock),
-                    RecordService(db, clock), CrossingService(db, clock), InboxService(db, clock),
-                    IntegrityService(db, clock), DeskService(db, clock), AmendService(db, clock),
-                    DealService(db, clock), ReportService(db, clock))
+    hints = typing.get_type_hints(Services)
+    parts = {f.name: hints[f.name](db, clock) for f in dataclasses.fields(Services) if f.name not in ("db", "clock")}
+    return Services(db=db, clock=clock, **parts)
 
 
 def open_services(url: str, clock: Clock | None = None) -> Services:

@@ -88,10 +88,16 @@ def _revive(v: Any) -> Any:
     return v
 
 
+def _name(c: Ctx, client_id: int) -> str:
+    found = clientbook.by_id(c, client_id)
+    return clientbook.label(found, c.is_pm())
+
+
 def _case_dict(c: Ctx, case: Crossing, dec: CrossingDecision | None) -> dict[str, Any]:
     prop = json.loads(case.proposal)
     return {
-        "crossing": case.id, "client": case.client_id, "holder": c.name_of(case.holder_id),
+        "crossing": case.id, "client": case.client_id, "name": _name(c, case.client_id),
+        "holder": c.name_of(case.holder_id),
         "claimant": c.name_of(case.claimant_id), "opened": case.at.isoformat(), "note": case.note,
         "proposal": {"winner": c.name_of(prop.get("winner")), "reasons": c.named(
             [Reason(r["rule"], r["code"], {k: _revive(v) for k, v in r["data"].items()})

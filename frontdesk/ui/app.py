@@ -21,7 +21,8 @@ STYLES = Path(__file__).parent / "styles"
 class FrontdeskApp(App[None]):
     """The counter PC: staff sign in with name + PIN; the app locks itself when idle."""
 
-    CSS_PATH = [STYLES / "app.tcss", STYLES / "signin.tcss", STYLES / "desk.tcss", STYLES / "dialogs.tcss"]
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "signin.tcss", STYLES / "desk.tcss", STYLES / "dialogs.tcss",
+                STYLES / "console.tcss"]
     TITLE = "frontdesk"
     BINDINGS = [
         Binding("f1", "help", "Help", show=False, priority=True),

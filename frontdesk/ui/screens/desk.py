@@ -28,6 +28,7 @@ class DeskScreen(Screen[None]):
         Binding("i", "inbox", "Inbox"),
         Binding("s", "switch", "Switch user", show=False),
         Binding("r", "refresh", "Refresh", show=False),
+        Binding("m", "console", "Manager"),
         Binding("question_mark", "app.help", "Help"),
     ]
 
@@ -212,7 +213,16 @@ class DeskScreen(Screen[None]):
         user = self.app.user or {}  # type: ignore[attr-defined]
         if user.get("shadow") and action in ("call", "followup", "away"):
             return None
+        if action == "console" and user.get("role") not in ("pm", "gm"):
+            return False  # the manager's console is the PM's (and the GM's); hidden for others
         return True
+
+    def action_console(self) -> None:
+        from frontdesk.ui.console.screen import ConsoleScreen
+
+        user = self.app.user or {}  # type: ignore[attr-defined]
+        if user.get("role") in ("pm", "gm"):
+            self.app.push_screen(ConsoleScreen(), lambda _r: self.action_refresh())
 
     def action_away(self) -> None:
         table = self.query_one("#rotation", DataTable)
@@ -241,6 +251,8 @@ class DeskScreen(Screen[None]):
         for action, fn in (("greet", self.action_greet), ("quick", self.action_quick), ("call", self.action_call),
                            ("lookup", self.action_lookup), ("away", self.action_away),
                            ("followup", self.action_followup), ("inbox", self.action_inbox),
-                           ("switch", self.action_switch), ("refresh", self.action_refresh)):
-            yield SystemCommand(t(f"ui.key_{action}"), t(f"ui.help_{action}"), fn)
+                           ("switch", self.action_switch), ("refresh", self.action_refresh),
+                           ("console", self.action_console)):
+            if self.check_action(action, ()):
+                yield SystemCommand(t(f"ui.key_{action}"), t(f"ui.help_{action}"), fn)
 

@@ -1,0 +1,173 @@
+"""Console tabs about the office: people, clients about to lapse, figures, settings."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Sparkline, Static
+
+from .base import Pane
+from .panes import _route_words
+
+
+class PeoplePane(Pane):
+    """Staff, mentors, exams (R5.3), transfers with the redistribution of clients (R6)."""
+
+    COLUMNS = ("ui.col_name", "ui.col_role", "word.mentor", "ui.col_joined", "ui.col_exam")
+    KEYS_HINT = "ui.people_keys"
+    BINDINGS = [Binding("plus,equals_sign", "add", "Add"), Binding("m", "mentor", "Mentor"),
+                Binding("e", "exam", "Exam"), Binding("t", "transfer", "Transfer")]
+
+    def fetch(self) -> Any:
+        return self.sv.staff.list(**self.me)
+
+    def paint(self, staff: list[dict[str, Any]]) -> None:
+        for st in staff:
+            exam = f"{st['exam_score']} ({st['exam_passed_on']})" if st["exam_passed_on"] else \
+                (self.t("ui.shadow") if st["shadow"] else "")
+            self.table.add_row(st["name"], self.t(f"word.{st['role'].replace('-', '_')}"), st["mentor"] or "",
+                               str(st["joined_on"]), exam, key=st["name"])
+
+    def action_add(self) -> None:
+        def add(text: str) -> None:
+            parts = text.split()
+            name, role = parts[0], (parts[1] if len(parts) > 1 else "advisor")
+            mentor = parts[2] if len(parts) > 2 else None
+            self.call(self.sv.staff.add, name, role, mentor, None, **self.me,
+                      then=lambda r: self.done(f"{r['name']}: {self.t('word.' + r['role'].replace('-', '_'))}"))
+        self.ask(self.t("ui.ask_add_staff"), add)
+
+    def action_mentor(self) -> None:
+        name = self.cursor_key()
+        if name:
+            self.ask(self.t("ui.ask_mentor", name=name), lambda m: self.call(
+                self.sv.manager.set_mentor, name, m, **self.me,
+                then=lambda r: self.done(f"{r['name']} → {r['mentor']}")))
+
+    def action_exam(self) -> None:
+        name = self.cursor_key()
+        if not name:
+            return
+
+        def passed(score: str) -> None:
+            if not score.isdigit():
+                self.app.notify(self.t("ui.score_digits"), severity="error")
+                return
+            self.call(self.sv.staff.trainee_pass, name, int(score), **self.me,
+                      then=lambda r: self.done(_route_words(self, r["reasons"])))
+        self.ask(self.t("ui.ask_exam", name=name), passed)
+
+    def action_transfer(self) -> None:
+        name = self.cursor_key()
+        if not name:
+            return
+
+        def moved(to: str) -> None:
+            def then(r: dict[str, Any]) -> None:
+                self.done(_route_words(self, r["reasons"]))
+                self.app.push_screen(RedistributeScreen(name))
+            self.call(self.sv.staff.transfer, name, to, **self.me, then=then)
+        self.ask(self.t("ui.ask_transfer", name=name), moved)
+
+
+class LapsingPane(Pane):
+    """Clients whose protection ends in the next three days, per owner (R2.2); `r` reminds."""
+
+    COLUMNS = ("word.owner", "ui.col_client", "ui.col_last_contact", "word.lapses_on")
+    KEYS_HINT = "ui.lapsing_keys"
+    BINDINGS = [Binding("r", "remind", "Remind owner")]
+
+    def fetch(self) -> Any:
+        return self.sv.manager.lapsing(**self.me)
+
+    def paint(self, rows: list[dict[str, Any]]) -> None:
+        for x in rows:
+            self.table.add_row(x["owner"], x["name"], str(x["last_contact"]), str(x["lapses_on"]), key=str(x["client"]))
+        self.detail("" if rows else self.t("ui.none_lapsing"))
+
+    def action_remind(self) -> None:
+        key = self.cursor_key()
+        if key:
+            self.call(self.sv.manager.remind, int(key), **self.me,
+                      then=lambda r: self.done(self.t("ui.reminded", owner=r["owner"])))
+
+
+class FiguresPane(Pane):
+    """R9 figures for this month: per advisor, with visits per day and turns per advisor drawn."""
+
+    COLUMNS = ("ui.col_advisor", "ui.col_receptions", "ui.col_turns", "ui.col_duty", "ui.col_held", "ui.col_lapses",
+               "ui.col_followups", "ui.col_deals", "ui.col_credit", "ui.col_turns_hour")
+    KEYS_HINT = "ui.figures_keys"
+    BINDINGS = [Binding("x", "export", "Export")]
+
+    def compose_top(self) -> ComposeResult:
+        yield Static("", classes="fig-caption")
+        yield Sparkline([], classes="fig-visits")
+
+    def compose_bottom(self) -> ComposeResult:
+        yield Static("", classes="fig-bars")
+
+    def fetch(self) -> Any:
+        return {"report": self.sv.reports.report(**self.me), "daily": self.sv.manager.daily(**self.me)}
+
+    def paint(self, data: dict[str, Any]) -> None:
+        r, daily = data["report"], data["daily"]
+        for row in r["advisors"]:
+            self.table.add_row(row["advisor"], str(row["receptions"]), str(row["turns"]),
+                               f"{row['duty_given']}/{row['duty_received']}", str(row["clients_held"]),
+                               str(row["lapses"]), f"{row['followups_valid']}/{row['followups_unreachable']}",
+                               str(row["deals"]), row["credit"], str(row["turns_per_hour"] or "—"))
+        self.query_one(".fig-visits", Sparkline).data = daily["visits"] or [0]
+        self.query_one(".fig-caption", Static).update(
+            self.t("ui.visits_per_day", frm=daily["from"], to=daily["to"], total=sum(daily["visits"])))
+        top = max([row["turns"] for row in r["advisors"]] + [1])
+        bars = [f"{row['advisor']:<4} {'█' * round(20 * row['turns'] / top):<20} {row['turns']}"
+                for row in r["advisors"] if row["turns"] or row["receptions"]]
+        self.query_one(".fig-bars", Static).update(self.t("ui.turns_per_advisor") + "\n" + "\n".join(bars))
+
+    def action_export(self) -> None:
+        exporter = getattr(self.sv, "exporter", None)
+        if exporter is None:
+            self.app.notify(self.t("ui.export_cli"), timeout=8)
+            return
+        self.ask(self.t("ui.ask_export_dir"), lambda folder: self.call(
+            exporter.export, folder, **self.me, then=lambda r: self.done(self.t("ui.exported", dir=folder))))
+
+
+class SettingsPane(Pane):
+    """The project's parameters, validated by the services, each change recorded."""
+
+    COLUMNS = ("ui.col_setting", "ui.col_value")
+    KEYS_HINT = "ui.settings_keys"
+    BINDINGS = [Binding("enter", "edit", "Edit", show=False), Binding("e", "edit", "Edit")]
+
+    def fetch(self) -> Any:
+        return self.sv.staff.settings(**self.me)
+
+    def paint(self, settings: dict[str, Any]) -> None:
+        self.values = settings
+        for key, value in settings.items():
+            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
+            self.table.add_row(key, shown[:80], key=key)
+
+    def action_edit(self) -> None:
+        key = self.cursor_key()
+        if not key:
+            return
+        value = self.values[key]
+        current = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
+
+        def save(new: str, approval: str | None = None) -> None:
+            def failed_needs_gm(r: dict[str, Any]) -> None:
+                self.done(f"{key} = {r['value']}")
+            if key == "protection_days" and new.isdigit() and int(new) > 10 and approval is None:
+                self.ask(self.t("ui.ask_gm_approval"), lambda gm: save(new, gm))
+                return
+            self.call(self.sv.staff.settings, key, new, approval, **self.me, then=failed_needs_gm)
+        self.ask(self.t("ui.ask_setting", key=key), save, value=current)
+
+
+from .redistribute import RedistributeScreen  # noqa: E402

@@ -1,0 +1,50 @@
+"""The console screen: the PM's tabs over the desk; Esc goes back."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from .base import Pane
+from .panes import ApprovalsPane, CrossingsPane, RosterPane
+from .panes_office import FiguresPane, LapsingPane, PeoplePane, SettingsPane
+
+TABS = (("roster", RosterPane), ("approvals", ApprovalsPane), ("crossings", CrossingsPane),
+        ("people", PeoplePane), ("lapsing", LapsingPane), ("figures", FiguresPane), ("settings", SettingsPane))
+
+
+class ConsoleScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "back", "Desk"), Binding("r", "reload", "Reload", show=False)] + [
+        Binding(str(i), f"tab('{name}')", name.title(), show=False) for i, (name, _p) in enumerate(TABS, 1)]
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t  # type: ignore[attr-defined]
+        yield Static(t("ui.console_title", name=self.app.user["name"]), id="console-bar")  # type: ignore[index]
+        with TabbedContent(id="console-tabs"):
+            for i, (name, pane) in enumerate(TABS, 1):
+                with TabPane(f"{i} {t('ui.tab_' + name)}", id=f"tab-{name}"):
+                    yield pane(id=f"pane-{name}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#pane-roster", Pane).table.focus()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.query_one(Pane)
+        pane.reload()
+        pane.table.focus()
+
+    def action_tab(self, name: str) -> None:
+        self.query_one("#console-tabs", TabbedContent).active = f"tab-{name}"
+
+    def action_reload(self) -> None:
+        for pane in self.query(Pane):
+            pane.reload()
+
+    def action_back(self) -> None:
+        for pane in self.query(Pane):
+            if pane.cancel_prompt():
+                return
+        self.dismiss(None)
