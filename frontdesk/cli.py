@@ -228,6 +228,12 @@ def backup(ctx: typer.Context, file: str) -> None:
 
 
 @app.command()
+def restore(ctx: typer.Context, file: str) -> None:
+    """Replace the database with a backup that passes verify; the old one is kept beside it."""
+    run(ctx, lambda sv, o: sv.integrity.restore(file))
+
+
+@app.command()
 def demo(ctx: typer.Context, fresh: bool = typer.Option(True, "--fresh/--keep", help="Replace an earlier demo database."),
          print_only: bool = typer.Option(False, "--print", help="Print the desk state instead of opening the app.")) -> None:
     """Open the desk on a fresh demo database (default: demo.db in the user data directory)."""
