@@ -36,7 +36,7 @@ NOW = "2026-11-27 09:00"
 SIZE = (120, 40)
 LANGS = ("en", "zh_CN")
 PM, ADVISOR, TRAINEE = "王经理", "李娜", "孙悦"
-NAMES = ("signin", "desk", "greeter", "lookup", "client", "help", "shadow-desk", "board")
+NAMES = ("signin", "desk", "greeter", "lookup", "client", "help", "shadow-desk", "board", "console", "console-figures")
 
 
 async def settle(pilot: Pilot) -> None:
@@ -126,6 +126,9 @@ def shots(sv: Services, office: Office, lang: str) -> dict[str, tuple[Callable[[
         "help": (desk, keys("question_mark"), "HelpScreen"),
         "shadow-desk": (lambda: desk(TRAINEE), keys(), "DeskScreen"),
         "board": (lambda: BoardApp(sv, lang=lang), keys(), "Screen"),
+        # the project manager's console (m on the desk): the roster tab, and the R9 figures tab
+        "console": (lambda: desk(PM), keys("m", "1"), "ConsoleScreen"),
+        "console-figures": (lambda: desk(PM), keys("m", "6"), "ConsoleScreen"),
     }
 
 

@@ -14,6 +14,8 @@ from .crossings import CrossingService
 from .deals import DealService
 from .desk import DeskService
 from .errors import BadInput, FrontdeskError, Refused
+from .exporter import ExportService
+from .importer import ImportService
 from .inbox import InboxService
 from .integrity import IntegrityService
 from .manager import ManagerService
@@ -40,6 +42,8 @@ class Services:
     deals: DealService
     reports: ReportService
     manager: ManagerService
+    importer: ImportService
+    exporter: ExportService
 
     def close(self) -> None:
         self.db.dispose()

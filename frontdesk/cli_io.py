@@ -1,0 +1,84 @@
+"""Import and export (../shared/CLI.md: `frontdesk import FILE.(csv|xlsx)` · `frontdesk export DIR`).
+
+Registered on the main app by frontdesk.cli (imported at its end)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Optional
+
+import typer
+
+from frontdesk import i18n
+from frontdesk.cli import Opts, app, run
+
+SHOWN_ROWS = 30  # rejected rows listed on screen; the report file has them all
+
+
+@app.command("import")
+def import_(ctx: typer.Context, file: str = typer.Argument(..., help="A .csv or .xlsx file of registers."),
+            dry_run: bool = typer.Option(False, "--dry-run", help="Check and report; write nothing."),
+            report: Optional[str] = typer.Option(None, "--report", help="The row report (default: NAME.report.csv "
+                                                                         "next to the file).")) -> None:
+    """Import paper/Excel registers: visits, calls, follow-ups, staff (PM or GM). All or nothing."""
+    def do(sv: Any, o: Opts) -> Any:
+        if not o.json and sys.stdout.isatty():  # a bar on long files, only for a person watching
+            return _with_progress(sv, o, file, dry_run, report)
+        return _shown(sv.importer.import_file(file, dry_run=dry_run, report=report, actor=o.user,
+                                              project=o.project, lang=o.lang), o)
+    run(ctx, do)
+
+
+def _with_progress(sv: Any, o: Opts, file: str, dry_run: bool, report: Optional[str]) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def step(stage: str, done: int, total: int) -> None:
+            if total < 1000:  # a short file needs no bar
+                return
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(i18n.t(f"import.stage_{stage}", o.lang), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        result = sv.importer.import_file(file, dry_run=dry_run, report=report, actor=o.user, project=o.project,
+                                         lang=o.lang, progress=step)
+    return _shown(result, o)
+
+
+def _shown(result: dict[str, Any], o: Opts) -> dict[str, Any]:
+    """The result as printed: everything under --json; on screen the summary and the rejected rows."""
+    if o.json:
+        return result
+    rejected = result["rejected_rows"]
+    out: dict[str, Any] = {
+        "summary": i18n.t("import.summary", o.lang, **{k: result[k] for k in ("rows", "imported", "merged", "rejected")}),
+        "imported": result["imported"], "merged": result["merged"], "rejected": result["rejected"],
+        "dry_run": result["dry_run"], "created": result.get("created", {}), "report": result["report"],
+    }
+    if result["dry_run"]:
+        out["note"] = i18n.t("import.dry_run", o.lang)
+    if result["ignored_columns"]:
+        out["ignored_columns"] = result["ignored_columns"]
+    if result["skipped_sheets"]:
+        out["skipped_sheets"] = result["skipped_sheets"]
+    if rejected:
+        out["rejected_rows"] = [{"sheet": r["sheet"] or "", "row": r["row"], "type": r["type"] or "",
+                                 "reason": r["message"]} for r in rejected[:SHOWN_ROWS]]
+        if len(rejected) > SHOWN_ROWS:
+            out["more"] = i18n.t("import.report_written", o.lang, path=result["report"])
+    out["reasons"] = result.get("reasons", [])
+    return out
+
+
+@app.command("export")
+def export(ctx: typer.Context, folder: str = typer.Argument(..., metavar="DIR", help="The folder to write into."),
+           start: Optional[str] = typer.Option(None, "--from", help="YYYY-MM-DD (default: all registers; "
+                                                                     "the report: this month)"),
+           end: Optional[str] = typer.Option(None, "--to", help="YYYY-MM-DD"),
+           fmt: str = typer.Option("both", "--format", help="xlsx | csv | both")) -> None:
+    """Export the registers, follow-ups and the R9 report as xlsx and CSV (phones masked unless PM/GM)."""
+    formats = ("xlsx", "csv") if fmt.strip().lower() == "both" else (fmt,)
+    run(ctx, lambda sv, o: sv.exporter.export(folder, start, end, formats, actor=o.user, project=o.project))

@@ -1,0 +1,1 @@
+"""Fault and load tests: concurrent desks, a killed process, fuzzed input, every role, tampering."""

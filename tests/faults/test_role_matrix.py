@@ -1,0 +1,348 @@
+"""Every service operation tried as every role, allowed or refused as SPEC.md says.
+
+The roles: an advisor, a trainee in induction (shadow mode, R5.1–R5.3), a trainee who passed
+the exam (R5.3), the PM, the sales admin, the GM. MATRIX below is the expected table, written
+out: "ok" (allowed), a rule id (refused with that rule, exit 1 at the CLI), "bad" (bad input,
+exit 2: the operation makes no sense for that person, e.g. marking oneself away when one is
+not on the roster), or NA (the case cannot arise: sales admin and GM never hold clients, and
+cannot write register entries of their own).
+
+Where SPEC.md is explicit the table follows it; where it is silent it follows what the code
+documents, and the cell is marked "# decided" — those cells are listed in the issue 7 report.
+
+Each cell runs on a fresh copy of one office (built through the services), and a refused or
+bad operation must leave every table's row count as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import shutil
+import sqlite3
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from frontdesk.services import BadInput, Clock, Refused, Services, open_services
+from frontdesk.services.clock import parse_local
+
+from .conftest import checkpoint, table_counts
+
+NOW = "2026-11-10 10:00"
+PM, GM, ADMIN = "王经理", "郭总", "周敏"
+LI, ZHANG, LIU = "李娜", "张伟", "刘洋"
+NEWBIE, PASSED = "小陈", "小王"  # trainee in induction (joined 11-01); trainee who passed (joined 10-01, exam 10-09)
+ROLES = ("advisor", "trainee-induction", "trainee-passed", "pm", "sales-admin", "gm")
+ACTOR = {"advisor": LI, "trainee-induction": NEWBIE, "trainee-passed": PASSED, "pm": PM, "sales-admin": ADMIN,
+         "gm": GM}
+# clients: one held by 张伟 (nobody acting here holds it), and one held by each role that can hold one
+ZHANGS = "13800138000"
+OWN = {"advisor": "13800138001", "trainee-passed": "13800138002", "pm": "13800138003",
+       "trainee-induction": "13800138004"}
+CALLER = "13800138005"  # call register #1, answered (and written) by 张伟
+NEW = "13900000001"
+NA = None
+
+OK = "ok"
+BAD = "bad"
+
+# ----------------------------------------------------------------------------- the table
+#                                              advisor  trainee-ind  trainee-pass  pm    sales-admin  gm
+MATRIX: dict[str, tuple[str | None, ...]] = {
+    # the office (R2.2, R5, R6; SPEC "Parties and roles")
+    "staff.init (add a project)":               ("R1.1", "R1.1", "R1.1", OK, "R1.1", OK),     # decided: PM or GM
+    "staff.settings (read)":                    (OK, OK, OK, OK, OK, OK),                     # decided
+    "staff.settings (set)":                     ("R3.2", "R3.2", "R3.2", OK, "R3.2", OK),     # R3.2 volume mode: the PM's
+    "staff.add":                                ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM
+    "staff.list":                               (OK, OK, OK, OK, OK, OK),
+    "staff.set_pin (own)":                      (OK, OK, OK, OK, OK, OK),
+    "staff.set_pin (someone else's)":           ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided
+    "staff.transfer":                           ("R6", "R6", "R6", OK, "R6", OK),             # decided: PM or GM
+    "staff.trainee_pass":                       ("R5.3", "R5.3", "R5.3", OK, "R5.3", OK),     # R5.3 recorded by the PM
+    # the rotation (R3)
+    "roster.show":                              (OK, OK, OK, OK, OK, OK),
+    "roster.set":                               ("R3", "R3", "R3", OK, "R3", OK),             # R3 the PM sets it
+    "roster.mark (someone else away)":          ("R3", "R3", "R3", OK, "R3", OK),             # decided: PM (or self)
+    "roster.mark (oneself away)":               (OK, OK, OK, BAD, BAD, BAD),                  # PM/admin/GM: not on the roster
+    # the counter (R2.3, R3, R5.3)
+    "reception.preview":                        (OK, OK, OK, OK, OK, OK),                     # R5.1 a trainee may watch; decided for admin/GM
+    "reception.visit":                          (OK, "R5.3", OK, OK, "R3", "R3"),             # R5.3; decided: admin/GM do not receive
+    "reception.visit --assign (override)":      ("R3", "R5.3", "R3", OK, "R3", "R3"),         # R3 the PM may reassign
+    "reception.call":                           (OK, "R5.3", OK, OK, "R3", "R3"),             # SPEC: not a trainee in induction
+    "amend (an entry someone else wrote)":      ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or the writer
+    "amend (one's own entry)":                  (OK, NA, OK, OK, NA, NA),
+    # client records (R2.1, R2.2, R2.5, R3.4, R6)
+    "records.owner":                            (OK, OK, OK, OK, OK, OK),                     # decided: the desk's lookup
+    "records.history (another's client)":       ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R2.1; decided for GM
+    "records.history (PM witnessing)":          (OK, OK, OK, OK, OK, OK),                     # R2.1; decided for trainee/admin
+    "records.history (own client)":             (OK, OK, OK, OK, NA, NA),
+    "records.followup (own client)":            (OK, OK, OK, OK, NA, NA),                     # decided: trainee in induction too
+    "records.followup (another's client)":      ("R2.1", "R2.1", "R2.1", "R2.1", "R2.1", "R2.1"),  # decided for PM/GM
+    "records.verify_followup":                  ("R2.2", "R2.2", "R2.2", OK, "R2.2", OK),     # R2.2 the PM signs
+    "records.link":                             ("R2.5", "R2.5", "R2.5", OK, "R2.5", OK),     # R2.5 a PM act
+    "records.reassign":                         ("R6", "R6", "R6", OK, "R6", OK),             # R6 the PM reassigns
+    # crossings (R4, R8)
+    "crossings.open":                           (OK, OK, OK, OK, "R4", OK),                   # decided
+    "crossings.decide":                         ("R4", "R4", "R4", OK, "R4", OK),             # R4 the PM confirms
+    "crossings.list":                           (OK, OK, OK, OK, OK, OK),                     # decided: filtered to one's own
+    # the inbox
+    "inbox.list":                               (OK, OK, OK, OK, OK, OK),
+    "inbox.ack (own notice)":                   (OK, OK, OK, OK, OK, OK),
+    "inbox.ack (someone else's notice)":        (BAD, BAD, BAD, BAD, BAD, BAD),
+    # the desk screen
+    "desk.today":                               (OK, OK, OK, OK, OK, OK),
+    "desk.search":                              (OK, OK, OK, OK, OK, OK),
+    # units, deposits, deals (R1.2, R7, P2, R5.5, R1.1)
+    "deals.unit_add":                           ("R7", "R7", "R7", OK, OK, OK),               # decided: PM, GM, sales admin
+    "deals.deposit":                            (OK, "R5.3", OK, OK, "R3", "R3"),             # decided
+    "deals.large_decision":                     ("P2", "P2", "P2", OK, "P2", OK),             # P2 the PM decides
+    "deals.deal":                               (OK, "R5.3", OK, OK, "R3", "R3"),             # decided
+    "deals.deal --closer (for another)":        ("P2", "R5.3", "P2", OK, "R3", "R3"),         # decided
+    "deals.reflect (a trainee's first deal)":   ("R5.5", "R5.5", OK, "R5.5", "R5.5", "R5.5"),  # R5.5 written by the trainee
+    "deals.referral (another's client)":        ("R1.1", "R1.1", "R1.1", OK, "R1.1", OK),     # R1.1 reported by the advisor who followed
+    "deals.referral (own client)":              (OK, OK, OK, OK, NA, NA),
+    "deals.list_deals":                         (OK, OK, OK, OK, OK, OK),                     # decided: filtered to one's own
+    # reports and complaints (R9, R10)
+    "reports.report":                           (OK, OK, OK, OK, OK, OK),                     # decided: an advisor sees own rows
+    "reports.complaint_add":                    (OK, OK, OK, OK, OK, OK),                     # decided: anyone files
+    "reports.complaint_status":                 ("R10", "R10", "R10", "R10", OK, OK),         # R10 the sales admin; decided: not the PM
+    "reports.complaint_list":                   (OK, OK, OK, OK, OK, OK),                     # decided: filtered
+    # the manager's console (R2.2, P2, R5.2, R6, R9)
+    "manager.approvals":                        ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM
+    "manager.refuse_followup":                  ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R2.2 the PM signs (or not)
+    "manager.lapsing":                          ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided
+    "manager.remind":                           ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided
+    "manager.set_mentor":                       ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R5.2; decided for GM
+    "manager.redistribution":                   ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R6 the PM redistributes
+    "manager.redistribute":                     ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R6
+    "manager.daily":                            ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided
+    # Part 1: importing paper registers, exporting (R2.1 privacy)
+    "importer.import_file":                     ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM
+    "exporter.export":                          (OK, OK, OK, OK, OK, OK),                     # R2.1: masked/own-only
+}
+
+# operations that take no acting user at all: not role-checked by the services (see the report)
+NO_ACTOR = {
+    "desk.sign_in": "name + PIN is the check itself",
+    "desk.staff_names": "the sign-in screen's list of names",
+    "integrity.verify": "read-only; anyone who can open the file",
+    "integrity.backup": "a copy; anyone who can open the file",
+    "integrity.restore": "replaces the database with a verified backup; gated only by file access",
+}
+
+
+# ----------------------------------------------------------------------------- the office
+
+@dataclass
+class World:
+    """Ids in the template office, read once."""
+
+    fu: int  # 张伟's unreachable follow-up of his client (to be signed)
+    crossing: int  # open: 刘洋 claims 张伟's client
+    deal: int  # 小王's first deal (reflection pending)
+    complaint: int
+    client_zhang: int
+    notice: dict[str, int]  # a notice in each person's inbox
+
+
+def build(path: Path) -> World:
+    clock = Clock(parse_local("2026-10-01 09:00"))
+    sv = open_services(str(path), clock)
+    try:
+        sv.staff.init("P1", "滨江花园")
+        sv.staff.add(PM, "pm", pin="1234")
+        sv.staff.add(GM, "gm", pin="8888", actor=PM)
+        sv.staff.add(ADMIN, "sales-admin", actor=PM)
+        for a in (LI, ZHANG, LIU):
+            sv.staff.add(a, "advisor", actor=PM)
+        sv.staff.add(PASSED, "trainee", mentor=ZHANG, actor=PM)
+        sv.staff.init("P2", "江畔花园", actor=GM)
+        sv.staff.add("赵经理", "pm", actor=GM, project="P2")
+        clock.fixed_local = parse_local("2026-10-09 09:00")
+        sv.staff.trainee_pass(PASSED, 80, actor=PM)
+        clock.fixed_local = parse_local("2026-11-01 09:00")
+        sv.staff.add(NEWBIE, "trainee", mentor=LI, actor=PM)
+        sv.roster.set([LI, ZHANG, LIU, PASSED, NEWBIE], actor=PM)
+
+        clock.fixed_local = parse_local("2026-11-10 09:00")
+        zhang = sv.reception.visit(ZHANGS, name="张三", asks_for=ZHANG, actor=PM)["client"]
+        sv.reception.visit(OWN["advisor"], name="李四", asks_for=LI, actor=PM)
+        sv.reception.visit(OWN["trainee-passed"], name="王五", asks_for=PASSED, actor=PM)
+        sv.reception.visit(OWN["pm"], name="赵六", asks_for=PM, actor=PM)  # the PM is off the roster: held for them
+        sv.reception.visit(OWN["trainee-induction"], name="孙七", actor=PM)
+        sv.records.reassign(OWN["trainee-induction"], NEWBIE, actor=PM)
+        sv.reception.call(CALLER, name="周八", actor=ZHANG)
+        fu = sv.records.followup(ZHANGS, "unreachable", actor=ZHANG)["id"]
+        crossing = sv.reception.visit(ZHANGS, asks_for=LIU, actor=PM)["crossing"]
+        for code in ("1-101", "1-102", "1-103", "1-104"):
+            sv.deals.unit_add(code, "500000", actor=PM)
+        deal = sv.deals.deal("1-104", OWN["trainee-passed"], "500000", actor=PASSED)["deal"]
+        complaint = sv.reports.complaint_add("样板间空调不制冷", actor=LI)["complaint"]
+        for role, phone in OWN.items():
+            assert sv.records.owner(phone, actor=PM)["owner"] == ACTOR[role], f"template: {role} holds no client"
+        assert sv.records.owner(ZHANGS, actor=PM)["owner"] == ZHANG
+    finally:
+        sv.close()
+    con = sqlite3.connect(path)
+    try:
+        notice = {}
+        for name, sid in con.execute("SELECT name, id FROM staff"):
+            cur = con.execute("INSERT INTO notification (project_id, recipient_id, kind, rule, data, at) "
+                              "VALUES (1, ?, 'test', 'R0', '{}', '2026-11-10 01:00:00.000000')", (sid,))
+            notice[name] = cur.lastrowid
+        con.commit()
+    finally:
+        con.close()
+    checkpoint(path)
+    return World(fu, crossing, deal, complaint, zhang, notice)
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
+    path = tmp_path_factory.mktemp("matrix") / "office.db"
+    return path, build(path)
+
+
+# ----------------------------------------------------------------------------- the operations
+# each: (services, world, role, actor name) -> the call to judge (any setup is done before it)
+
+Op = Callable[[Services, World, str, str], Callable[[], Any]]
+
+
+def _own_entry(sv: Services, _w: World, _role: str, me: str) -> Callable[[], Any]:
+    n = sv.reception.call("13900000077", name="自登", actor=me)["entry"]
+    return lambda: sv.amend.amend("call", n, "电话记错了", actor=me)
+
+
+def _redistribution(sv: Services, _w: World, _role: str, me: str) -> Callable[[], Any]:
+    sv.staff.transfer(LIU, "P2", actor=PM)
+    return lambda: sv.manager.redistribution(LIU, actor=me)
+
+
+def _import(sv: Services, _w: World, _role: str, me: str) -> Callable[[], Any]:
+    folder = Path(sv.db.url.removeprefix("sqlite:///")).parent
+    src = folder / "registers.csv"
+    src.write_text("日期,时间,类型,姓名,电话,置业顾问\n2026-10-20,10:30,来访,钱九,13700137000,李娜\n", encoding="utf-8")
+    return lambda: sv.importer.import_file(str(src), actor=me)
+
+
+def _export(sv: Services, _w: World, _role: str, me: str) -> Callable[[], Any]:
+    folder = Path(sv.db.url.removeprefix("sqlite:///")).parent / "export"
+    return lambda: sv.exporter.export(str(folder), actor=me)
+
+
+OPS: dict[str, Op] = {
+    "staff.init (add a project)": lambda sv, w, r, me: lambda: sv.staff.init("P3", "新项目", actor=me),
+    "staff.settings (read)": lambda sv, w, r, me: lambda: sv.staff.settings(actor=me),
+    "staff.settings (set)": lambda sv, w, r, me: lambda: sv.staff.settings("volume_mode", "low", actor=me),
+    "staff.add": lambda sv, w, r, me: lambda: sv.staff.add("新人", "advisor", actor=me),
+    "staff.list": lambda sv, w, r, me: lambda: sv.staff.list(actor=me),
+    "staff.set_pin (own)": lambda sv, w, r, me: lambda: sv.staff.set_pin(me, "4321", actor=me),
+    "staff.set_pin (someone else's)": lambda sv, w, r, me: lambda: sv.staff.set_pin(ZHANG, "4321", actor=me),
+    "staff.transfer": lambda sv, w, r, me: lambda: sv.staff.transfer(LIU, "P2", actor=me),
+    "staff.trainee_pass": lambda sv, w, r, me: lambda: sv.staff.trainee_pass(NEWBIE, 80, actor=me),
+    "roster.show": lambda sv, w, r, me: lambda: sv.roster.show(actor=me),
+    "roster.set": lambda sv, w, r, me: lambda: sv.roster.set([LI, ZHANG, LIU], actor=me),
+    "roster.mark (someone else away)": lambda sv, w, r, me: lambda: sv.roster.mark(ZHANG, True, actor=me),
+    "roster.mark (oneself away)": lambda sv, w, r, me: lambda: sv.roster.mark(me, True, actor=me),
+    "reception.preview": lambda sv, w, r, me: lambda: sv.reception.preview(NEW, actor=me),
+    "reception.visit": lambda sv, w, r, me: lambda: sv.reception.visit(NEW, name="新客", actor=me),
+    "reception.visit --assign (override)": lambda sv, w, r, me: lambda: sv.reception.visit(NEW, assign=LIU, actor=me),
+    "reception.call": lambda sv, w, r, me: lambda: sv.reception.call(NEW, name="新客", actor=me),
+    "amend (an entry someone else wrote)": lambda sv, w, r, me: lambda: sv.amend.amend("call", 1, "更正", actor=me),
+    "amend (one's own entry)": _own_entry,
+    "records.owner": lambda sv, w, r, me: lambda: sv.records.owner(ZHANGS, actor=me),
+    "records.history (another's client)": lambda sv, w, r, me: lambda: sv.records.history(ZHANGS, actor=me),
+    "records.history (PM witnessing)": lambda sv, w, r, me: lambda: sv.records.history(
+        ZHANGS, actor=me, witness=PM, witness_pin="1234"),
+    "records.history (own client)": lambda sv, w, r, me: lambda: sv.records.history(OWN[r], actor=me),
+    "records.followup (own client)": lambda sv, w, r, me: lambda: sv.records.followup(OWN[r], "reached", actor=me),
+    "records.followup (another's client)": lambda sv, w, r, me: lambda: sv.records.followup(ZHANGS, "reached", actor=me),
+    "records.verify_followup": lambda sv, w, r, me: lambda: sv.records.verify_followup(w.fu, actor=me),
+    "records.link": lambda sv, w, r, me: lambda: sv.records.link(ZHANGS, "13800138099", "spouse", actor=me),
+    "records.reassign": lambda sv, w, r, me: lambda: sv.records.reassign(ZHANGS, LIU, actor=me),
+    "crossings.open": lambda sv, w, r, me: lambda: sv.crossings.open(OWN["advisor"], LIU, actor=me),
+    "crossings.decide": lambda sv, w, r, me: lambda: sv.crossings.decide(w.crossing, ZHANG, False, actor=me),
+    "crossings.list": lambda sv, w, r, me: lambda: sv.crossings.list(actor=me),
+    "inbox.list": lambda sv, w, r, me: lambda: sv.inbox.list(actor=me),
+    "inbox.ack (own notice)": lambda sv, w, r, me: lambda: sv.inbox.ack(w.notice[me], actor=me),
+    "inbox.ack (someone else's notice)": lambda sv, w, r, me: lambda: sv.inbox.ack(w.notice[ZHANG], actor=me),
+    "desk.today": lambda sv, w, r, me: lambda: sv.desk.today("visit", actor=me),
+    "desk.search": lambda sv, w, r, me: lambda: sv.desk.search("张", actor=me),
+    "deals.unit_add": lambda sv, w, r, me: lambda: sv.deals.unit_add("2-201", "800000", actor=me),
+    "deals.deposit": lambda sv, w, r, me: lambda: sv.deals.deposit("1-102", ZHANGS, "10000", actor=me),
+    "deals.large_decision": lambda sv, w, r, me: lambda: sv.deals.large_decision("1-101", ZHANGS, "alone", actor=me),
+    "deals.deal": lambda sv, w, r, me: lambda: sv.deals.deal("1-103", ZHANGS, "500000", actor=me),
+    "deals.deal --closer (for another)": lambda sv, w, r, me: lambda: sv.deals.deal(
+        "1-103", ZHANGS, "500000", closer=ZHANG, actor=me),
+    "deals.reflect (a trainee's first deal)": lambda sv, w, r, me: lambda: sv.deals.reflect(w.deal, "心得", actor=me),
+    "deals.referral (another's client)": lambda sv, w, r, me: lambda: sv.deals.referral(ZHANGS, "P2", actor=me),
+    "deals.referral (own client)": lambda sv, w, r, me: lambda: sv.deals.referral(OWN[r], "P2", actor=me),
+    "deals.list_deals": lambda sv, w, r, me: lambda: sv.deals.list_deals(actor=me),
+    "reports.report": lambda sv, w, r, me: lambda: sv.reports.report(actor=me),
+    "reports.complaint_add": lambda sv, w, r, me: lambda: sv.reports.complaint_add("停车位不够", actor=me),
+    "reports.complaint_status": lambda sv, w, r, me: lambda: sv.reports.complaint_status(
+        w.complaint, "in_progress", actor=me),
+    "reports.complaint_list": lambda sv, w, r, me: lambda: sv.reports.complaint_list(actor=me),
+    "manager.approvals": lambda sv, w, r, me: lambda: sv.manager.approvals(actor=me),
+    "manager.refuse_followup": lambda sv, w, r, me: lambda: sv.manager.refuse_followup(w.fu, "没有核实", actor=me),
+    "manager.lapsing": lambda sv, w, r, me: lambda: sv.manager.lapsing(actor=me),
+    "manager.remind": lambda sv, w, r, me: lambda: sv.manager.remind(w.client_zhang, actor=me),
+    "manager.set_mentor": lambda sv, w, r, me: lambda: sv.manager.set_mentor(NEWBIE, ZHANG, actor=me),
+    "manager.redistribution": _redistribution,
+    "manager.redistribute": lambda sv, w, r, me: lambda: sv.manager.redistribute(
+        [{"client": w.client_zhang, "to": LI}], actor=me),
+    "manager.daily": lambda sv, w, r, me: lambda: sv.manager.daily(actor=me),
+    "importer.import_file": _import,
+    "exporter.export": _export,
+}
+
+CELLS = [(op, role) for op, row in MATRIX.items() for role, want in zip(ROLES, row) if want is not NA]
+
+
+@pytest.mark.parametrize(("op", "role"), CELLS, ids=[f"{op} | {role}" for op, role in CELLS])
+def test_role_matrix(office, tmp_path, op, role):
+    template, world = office
+    db = tmp_path / "office.db"
+    shutil.copy(template, db)
+    want = MATRIX[op][ROLES.index(role)]
+    me = ACTOR[role]
+    sv = open_services(str(db), Clock(parse_local(NOW)))
+    try:
+        call = OPS[op](sv, world, role, me)
+        before = table_counts(db)
+        if want == OK:
+            call()
+            return
+        if want == BAD:
+            with pytest.raises(BadInput):
+                call()
+        else:
+            with pytest.raises(Refused) as exc:
+                call()
+            assert exc.value.reason.rule == want, f"refused under {exc.value.reason.rule}, expected {want}: {exc.value}"
+        assert table_counts(db) == before, "a refused operation wrote something"
+    finally:
+        sv.close()
+
+
+def test_the_matrix_covers_every_service_operation():
+    """A new service operation needs a row above (or a reason in NO_ACTOR)."""
+    hints = typing.get_type_hints(Services)
+    with_actor, without = set(), set()
+    for f in dataclasses.fields(Services):
+        if f.name in ("db", "clock"):
+            continue
+        for name, fn in inspect.getmembers(hints[f.name], inspect.isfunction):
+            if name.startswith("_") or name == "op":
+                continue
+            (with_actor if "actor" in inspect.signature(fn).parameters else without).add(f"{f.name}.{name}")
+    covered = {op.split(" ")[0] for op in MATRIX}
+    covered |= {"amend.amend"} if any(op.startswith("amend ") for op in MATRIX) else set()
+    assert with_actor - covered == set(), "operations with no row in MATRIX"
+    assert without - set(NO_ACTOR) == set(), "operations without an acting user, not listed in NO_ACTOR"
+    assert set(OPS) == set(MATRIX)
