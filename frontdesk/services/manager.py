@@ -165,6 +165,8 @@ class ManagerService(Base):
             for row in plan:
                 found = clientbook.by_id(c, int(row["client"]))
                 st = c.staff(row["to"], "to")
+                if st.role not in ("advisor", "trainee", "pm"):
+                    raise BadInput("to", f"{st.name} is {st.role} and does not follow up clients")
                 c.s.add(Assignment(project_id=c.pid, client_id=found.client.id, advisor_id=st.id, by_id=pm.id,
                                    note="R6 redistribution", at=c.at, day=c.today, recorded_at=c.recorded_at))
                 c.s.flush()

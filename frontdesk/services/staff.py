@@ -117,7 +117,7 @@ class StaffService(Base):
                 approval_id = ap.id
                 reasons.append(Reason("R2.2", "gm_approved", {"approver": who, "reason": why}))
             row = c.s.exec(select(Setting).where(Setting.project_id == c.pid, Setting.key == key)).first()
-            old = row.value if row else None
+            old = row.value if row else json.dumps(settings_mod.SPECS[key].default, ensure_ascii=False)
             if row is None:
                 row = Setting(project_id=c.pid, key=key, value="")
             row.value = json.dumps(new, ensure_ascii=False)

@@ -54,8 +54,8 @@ class FrontdeskApp(App[None]):
                 for b in bindings]
 
     # words ---------------------------------------------------------------------------------
-    def t(self, key: str, **params: Any) -> str:
-        return i18n.t(key, self.lang, **params)
+    def t(self, catalog_key: str, /, **params: Any) -> str:
+        return i18n.t(catalog_key, self.lang, **params)
 
     def reason_text(self, reasons: Iterable[Any]) -> list[str]:
         return i18n.render_reasons(reasons, self.lang)

@@ -23,8 +23,8 @@ class Pane(Vertical):
         super().__init__(**kw)
         self._answer: Callable[[str], None] | None = None
 
-    def t(self, key: str, **params: Any) -> str:
-        return self.app.t(key, **params)  # type: ignore[attr-defined]
+    def t(self, catalog_key: str, /, **params: Any) -> str:
+        return self.app.t(catalog_key, **params)  # type: ignore[attr-defined]
 
     @property
     def sv(self) -> Any:
@@ -40,7 +40,7 @@ class Pane(Vertical):
         yield from self.compose_bottom()
         yield Static("", classes="pane-detail")
         yield Input(classes="pane-prompt", compact=True)
-        yield Static(self.t(self.KEYS_HINT) if self.KEYS_HINT else "", classes="pane-keys")
+        yield Static(self.t(self.KEYS_HINT) if self.KEYS_HINT else "", classes="pane-keys", markup=False)
 
     def compose_top(self) -> ComposeResult:
         yield from ()
@@ -122,6 +122,13 @@ class Pane(Vertical):
         self.table.focus()
         if answer is not None and event.value.strip():
             answer(event.value.strip())
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row: the tab's own Enter action, where it has one."""
+        action = getattr(self, "action_confirm", None) or getattr(self, "action_edit", None)
+        if action is not None:
+            event.stop()
+            action()
 
     def cancel_prompt(self) -> bool:
         """Hide an open prompt; True when there was one (Esc closes the prompt, not the console)."""
