@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import select
 
 from frontdesk.store.models import Client, Notification, Phone, Person, ReminderRun
@@ -55,8 +56,8 @@ class InboxService(Base):
             if unread_only:
                 q = q.where(Notification.acked_at == None)  # noqa: E711
             rows = c.s.exec(q.order_by(Notification.id.desc()).limit(limit)).all()  # type: ignore[union-attr]
-            unread = len(c.s.exec(select(Notification.id).where(Notification.recipient_id == u.id,
-                                                                Notification.acked_at == None)).all())  # noqa: E711
+            unread = c.s.exec(select(func.count()).select_from(Notification).where(
+                Notification.recipient_id == u.id, Notification.acked_at == None)).one()  # noqa: E711
             return {"unread": unread, "items": [
                 {"id": n.id, "kind": n.kind, "rule": n.rule, "at": n.at.isoformat(), "data": json.loads(n.data),
                  "read": n.acked_at is not None} for n in rows]}

@@ -147,7 +147,7 @@ class RegisterEntry(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("project_id", "book", "number"),
                       Index("ix_entry_client_at", "client_id", "at"),
-                      Index("ix_entry_project_day", "project_id", "book", "day"))
+                      Index("ix_entry_project_day_number", "project_id", "book", "day", "number"))
     id: Optional[int] = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id")
     book: str = Field(max_length=8)  # "visit" | "call"
