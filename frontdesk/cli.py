@@ -60,23 +60,70 @@ def main_options(
             open_tui(ctx.obj)
 
 
-def _services(o: Opts):  # noqa: ANN202
+def _services(o: Opts, create: bool = False):  # noqa: ANN202
     from frontdesk.services import open_services
     from frontdesk.services.clock import Clock, parse_local
 
     clock = Clock(parse_local(o.at) if o.at else None)
     if o.offset is not None and not o.at:
         clock.offset = o.offset
-    return open_services(o.db or default_db(), clock)
+    db = o.db or default_db()
+    check_db(db, create)
+    return open_services(db, clock)
 
 
-def run(ctx: typer.Context, fn: Callable[[Any, Opts], Any]) -> None:
-    """Open the services, run one operation, print its result or its error, exit with the code."""
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_db(db: str, create: bool) -> None:
+    """A SQLite --db must be a frontdesk database; only `init` and `restore` may make a new file.
+
+    A mistyped path would otherwise leave folders and an empty database behind a command that
+    failed, and a folder or a stranger's file would fail deep inside the migrations."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    from frontdesk.services.errors import BadInput
+    from frontdesk.store.db import to_url
+
+    url = make_url(to_url(db))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    path = Path(url.database)
+    if path.is_dir():
+        raise BadInput("db", f"{path} is a folder, not a database file")
+    if not path.exists():
+        if create:
+            return
+        raise BadInput("db", f"there is no database at {path}: make one with `frontdesk init` "
+                             "(or try `frontdesk demo`)")
+    with path.open("rb") as f:
+        head = f.read(len(SQLITE_MAGIC))
+    if not head:
+        return  # an empty file is an empty SQLite database
+    if head != SQLITE_MAGIC:
+        raise BadInput("db", f"{path} is not a frontdesk database (not a SQLite file)")
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError:
+        raise BadInput("db", f"{path} is not a frontdesk database (unreadable)") from None
+    finally:
+        con.close()
+    if tables and "alembic_version" not in tables:
+        raise BadInput("db", f"{path} is a SQLite file of another program, not a frontdesk database")
+
+
+def run(ctx: typer.Context, fn: Callable[[Any, Opts], Any], create: bool = False) -> None:
+    """Open the services, run one operation, print its result or its error, exit with the code.
+
+    `create`: the command may make a new database file (init, restore)."""
     from frontdesk.services.errors import FrontdeskError
 
     o: Opts = ctx.obj
     try:
-        sv = _services(o)
+        sv = _services(o, create)
         try:
             result = fn(sv, o)
         finally:
@@ -145,7 +192,8 @@ def init(ctx: typer.Context, code: str = typer.Option(..., "--project"), name: s
          protection_days: Optional[str] = typer.Option(None, "--protection-days"),
          tz: Optional[str] = typer.Option(None, "--tz")) -> None:
     """Create a project (on an existing database: add one)."""
-    run(ctx, lambda sv, o: sv.staff.init(code, name, _int(protection_days, "protection_days"), tz, actor=o.user))
+    run(ctx, lambda sv, o: sv.staff.init(code, name, _int(protection_days, "protection_days"), tz, actor=o.user),
+        create=True)
 
 
 @app.command()
@@ -209,16 +257,28 @@ def roster_show(ctx: typer.Context) -> None:
 
 
 @app.command()
-def verify(ctx: typer.Context) -> None:
+def verify(ctx: typer.Context, anchor: Optional[str] = typer.Option(
+        None, "--anchor", help="An anchor file written earlier by `frontdesk anchor`: its pages must all be there.")) -> None:
     """Check every register's numbering and hash chain (R2.1); exit 1 when a problem is found."""
     found: dict[str, Any] = {}
 
     def do(sv: Any, _o: Opts) -> Any:
+        held = sv.integrity.check_anchor(anchor) if anchor else None
         found.update(sv.integrity.verify())
+        if held is not None:
+            found["problems"] = found["problems"] + held["problems"]
+            found["ok"] = not found["problems"]
+            found["anchor"] = {k: held[k] for k in ("anchor", "taken_at", "heads")}
         return found
     run(ctx, do)
     if not found.get("ok", True):
         raise typer.Exit(1)
+
+
+@app.command()
+def anchor(ctx: typer.Context, file: Optional[str] = typer.Argument(None, help="Write it to this new file.")) -> None:
+    """Write down every register's last page and hash, to keep away from the database (R2.1)."""
+    run(ctx, lambda sv, o: sv.integrity.anchor(file))
 
 
 @app.command()
@@ -230,7 +290,7 @@ def backup(ctx: typer.Context, file: str) -> None:
 @app.command()
 def restore(ctx: typer.Context, file: str) -> None:
     """Replace the database with a backup that passes verify; the old one is kept beside it."""
-    run(ctx, lambda sv, o: sv.integrity.restore(file))
+    run(ctx, lambda sv, o: sv.integrity.restore(file, actor=o.user), create=True)
 
 
 @app.command()

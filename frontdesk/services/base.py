@@ -54,7 +54,14 @@ def clean_text(value: str | None, field: str, limit: int = MAX_NAME, required: b
         raise BadInput(field, f"is {len(v)} characters long; at most {limit} allowed")
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in v):
         raise BadInput(field, "contains control characters")
+    if not_utf8(v):
+        raise BadInput(field, "is not valid text (UTF-8)")
     return v
+
+
+def not_utf8(v: str) -> bool:
+    """Bytes that were not UTF-8 reach Python as lone surrogates (category Cs); no database takes them."""
+    return any(unicodedata.category(ch) == "Cs" for ch in v)
 
 
 @dataclass
@@ -162,6 +169,8 @@ class Base:
         with (self.db.write() if write else self.db.read()) as s:
             user = None
             if actor:
+                if not_utf8(actor):
+                    raise BadInput("as", "is not valid text (UTF-8)")
                 user = s.exec(select(Staff).where(Staff.name == actor.strip())).first()
                 if user is None or not user.active:
                     raise BadInput("as", f"no staff member named {actor!r}")

@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from .errors import BadInput
 
 AT_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
+# A sales office's dates lie in this range; outside it, date arithmetic (protection windows,
+# reminders N days back, time-zone shifts) would run off the calendar's ends.
+YEARS = (1970, 2200)
+
+
+def in_range(when: datetime | date, field: str, text: str | None = None) -> None:
+    """BadInput unless `when` falls in the years a sales office can mean (YEARS)."""
+    lo, hi = YEARS
+    if not lo <= when.year <= hi:
+        shown = text if text is not None else when.isoformat()
+        raise BadInput(field, f"{shown!r} is outside the years {lo}–{hi}")
 
 
 def parse_local(text: str, field: str = "at") -> datetime:
     """A naive local datetime from "YYYY-MM-DD HH:MM" (the project's time zone applies later)."""
     for fmt in AT_FORMATS:
         try:
-            return datetime.strptime(text.strip(), fmt)
+            when = datetime.strptime(text.strip(), fmt)
         except ValueError:
             continue
+        in_range(when, field, text)
+        return when
     raise BadInput(field, f"{text!r} is not a time: use YYYY-MM-DD HH:MM")
 
 

@@ -27,20 +27,25 @@ def remind_lapsing(c: Ctx) -> int:
         return 0
     days = int(c.setting("protection_days"))
     contact_day = c.today - timedelta(days=days)
-    rows = c.s.exec(select(Client).where(Client.project_id == c.pid, Client.last_contact == contact_day,
-                                         Client.owner_id != None, Client.merged_into_id == None)  # noqa: E711
-                    .limit(REMIND_BATCH)).all()
-    sent = 0
-    for cl in rows:
-        ph = c.s.exec(select(Phone).where(Phone.client_id == cl.id)).first()
-        person = c.s.get(Person, ph.person_id) if ph else None
-        if ph is None or person is None:
-            continue
-        found = clientbook.Found(cl, ph, person)
-        c.notify([cl.owner_id], "lapse_tomorrow", "R2.2",  # type: ignore[list-item]
-                 {"client": clientbook.label(found, True), "lapses_on": c.today + timedelta(days=1)},
-                 dedupe=f"lapse:{cl.id}:{c.today}")
-        sent += 1
+    sent, after = 0, 0
+    while True:  # in batches by id, until every lapsing client has had its reminder
+        rows = c.s.exec(select(Client).where(Client.project_id == c.pid, Client.last_contact == contact_day,
+                                             Client.owner_id != None, Client.merged_into_id == None,  # noqa: E711
+                                             Client.id > after)
+                        .order_by(Client.id).limit(REMIND_BATCH)).all()
+        if not rows:
+            break
+        after = rows[-1].id  # type: ignore[assignment]
+        for cl in rows:
+            ph = c.s.exec(select(Phone).where(Phone.client_id == cl.id)).first()
+            person = c.s.get(Person, ph.person_id) if ph else None
+            if ph is None or person is None:
+                continue
+            found = clientbook.Found(cl, ph, person)
+            c.notify([cl.owner_id], "lapse_tomorrow", "R2.2",  # type: ignore[list-item]
+                     {"client": clientbook.label(found, True), "lapses_on": c.today + timedelta(days=1)},
+                     dedupe=f"lapse:{cl.id}:{c.today}")
+            sent += 1
     c.s.add(ReminderRun(project_id=c.pid, day=c.today, at=c.at))
     return sent
 

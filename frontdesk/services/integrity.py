@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import tempfile
 from datetime import datetime
@@ -9,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
+from sqlmodel import select
 
 from frontdesk.rules.reasons import Reason
-from frontdesk.store import ledger
-from frontdesk.store.db import open_db
+from frontdesk.store import anchor, ledger
+from frontdesk.store.db import Database, open_db
+from frontdesk.store.models import Staff
 
 from .base import Base
 from .errors import BadInput, Refused
@@ -23,6 +26,40 @@ class IntegrityService(Base):
         with self.db.read() as s:
             count, problems = ledger.verify(s)
         return {"ok": not problems, "entries": count, "problems": [p.as_dict() for p in problems]}
+
+    def anchor(self, file: str | None = None) -> dict[str, Any]:
+        """The register heads now (an anchor, R2.1), written to `file` when one is named.
+
+        Keep it where the database is not: a tail torn out with its head rewound shows only
+        against an anchor (`verify --anchor FILE`)."""
+        dest = Path(file).expanduser() if file else None
+        if dest is not None:
+            if dest.exists():
+                raise BadInput("file", f"{dest} exists; choose a new file name")
+            if not dest.parent.is_dir():
+                raise BadInput("file", f"folder {dest.parent} does not exist")
+        with self.db.read() as s:
+            doc = anchor.take(s, datetime.now().astimezone())
+        if dest is not None:
+            dest.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            return {**doc, "file": str(dest)}
+        return doc
+
+    def check_anchor(self, file: str) -> dict[str, Any]:
+        """Hold the chains to an anchor written earlier: every anchored page still there, unchanged."""
+        src = Path(file).expanduser()
+        try:
+            doc = anchor.parse(json.loads(src.read_text(encoding="utf-8")), "anchor")
+        except FileNotFoundError:
+            raise BadInput("anchor", f"{src} does not exist") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BadInput("anchor", f"{src} is not readable JSON ({type(exc).__name__})") from None
+        except ValueError as exc:
+            raise BadInput("anchor", f"{src} {exc}") from None
+        with self.db.read() as s:
+            problems = anchor.check(s, doc)
+        return {"anchor": str(src), "taken_at": doc.get("taken_at"), "heads": len(doc["heads"]),
+                "problems": [p.as_dict() for p in problems]}
 
     def backup(self, target: str) -> dict[str, Any]:
         """A consistent copy while the desk is in use (SQLite's online backup)."""
@@ -36,11 +73,13 @@ class IntegrityService(Base):
         _copy(Path(make_url(self.db.url).database or ""), dest)
         return {"file": str(dest), "bytes": dest.stat().st_size, **self.verify()}
 
-    def restore(self, source: str) -> dict[str, Any]:
-        """Put a backup in place of this database — only a backup that verifies (R2.1).
+    def restore(self, source: str, actor: str | None = None) -> dict[str, Any]:
+        """Put a backup in place of this database — only a backup that verifies (R2.1), only by a PM.
 
         The backup is checked on a copy (brought to the current schema first); the database it
-        replaces is kept beside it as NAME.before-restore-TIMESTAMP, so nothing is lost."""
+        replaces is kept beside it as NAME.before-restore-TIMESTAMP, so nothing is lost. The
+        actor must be a PM or GM of the database being replaced — or, when that one has no staff
+        yet (a new machine), of the backup."""
         if not self.db.is_sqlite:
             raise BadInput("file", "restoring a server database is the server's job (pg_restore)")
         src = Path(source).expanduser()
@@ -55,6 +94,7 @@ class IntegrityService(Base):
             except Exception as exc:  # noqa: BLE001 - not a frontdesk database at all
                 raise BadInput("file", f"{src} is not a frontdesk database ({type(exc).__name__})") from None
             try:
+                self._may_restore(actor, candidate)
                 with candidate.read() as s:
                     count, problems = ledger.verify(s)
             finally:
@@ -69,6 +109,14 @@ class IntegrityService(Base):
                 _copy(target, kept)
             _copy(trial, target)
         return {"restored": str(src), "entries": count, "kept": str(kept) if kept else None, "ok": True}
+
+
+    def _may_restore(self, actor: str | None, candidate: Database) -> None:
+        with self.db.read() as s:
+            staffed = s.exec(select(Staff.id).limit(1)).first() is not None
+        judge = self if staffed else Base(candidate, self.clock)
+        with judge.op(actor, write=False, any_project=True) as c:
+            c.require("pm", "gm", rule="R2.1", code="restore_by_pm")
 
 
 def _copy(src: Path, dest: Path) -> None:

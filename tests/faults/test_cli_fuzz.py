@@ -305,16 +305,10 @@ def test_an_at_that_is_not_a_time_is_bad_input(db, at):
 
 
 # ----------------------------------------------------------------------------- bugs the fuzzing found
-# The properties above draw --at from 1900–2999 and text without lone surrogates; outside that
-# domain the CLI answers with exit 3 ("internal") today. Each case is a strict xfail: it starts
-# passing (and the xfail must go) when the bug is fixed.
+# The properties above draw --at from 1900–2999 and text without lone surrogates. Outside that
+# domain the CLI once answered with exit 3 ("internal"); these cases keep the fixes: --at must lie
+# in 1970–2200 (services/clock.py YEARS), text must be UTF-8, --db must be a frontdesk database.
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG (issue 7 report): --at at the ends of the calendar crashes with OverflowError, exit 3: "
-    "to_utc() of 0001-01-01 00:00 Asia/Shanghai is before year 1 (services/clock.py to_utc); "
-    "window_end()/lapses_on add days past 9999-12-31 (rules/protection.py); inbox's "
-    "remind_lapsing subtracts N days before year 1 (services/inbox.py). Fix: parse_local "
-    "accepts only a plausible range (e.g. 1970–2200) and raises BadInput('at')."))
 @pytest.mark.parametrize(("at", "args"), [
     ("0001-01-01 00:00", ("visit", "--phone", "13700000001", "--name", "古人")),
     ("9999-12-31 10:00", ("visit", "--phone", "13700000002", "--name", "未来")),
@@ -326,11 +320,6 @@ def test_an_at_at_the_ends_of_the_calendar_is_bad_input(db, at, args):
     assert code == 2 and e is not None and e["field"] == "at"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG (issue 7 report): text that is not valid UTF-8 in argv (Python hands it over as lone "
-    "surrogates, e.g. '\\udcff') passes clean_text and fails in SQLite's encoder: "
-    "UnicodeEncodeError, exit 3. Fix: clean_text (services/base.py) and the --as lookup "
-    "reject category 'Cs' with BadInput(field, 'is not valid text (UTF-8)')."))
 @pytest.mark.parametrize("args", [
     ("visit", "--phone", "13700000004", "--name", "\udcff\udcfe张"),
     ("complaint", "add", "\udcff"),
@@ -341,18 +330,11 @@ def test_text_that_is_not_utf8_is_bad_input(db, args):
     assert code == 2 and e is not None
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG (issue 7 report): --as with bytes that are not UTF-8 crashes (exit 3) in the staff lookup "
-    "(services/base.py Base.op: select(Staff).where(Staff.name == actor)). Fix as for clean_text."))
 def test_an_as_name_that_is_not_utf8_is_bad_input(db):
     code, _, e = fd(db, "roster", "show", as_="\udcff")
     assert code == 2 and e is not None and e["field"] == "as"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG (issue 7 report): --db naming a folder or a file that is not a SQLite database exits 3 "
-    "(OperationalError / DatabaseError from open_db's migrate()). Fix: open_db (store/db.py) "
-    "turns those into BadInput('db', '… is not a frontdesk database')."))
 @pytest.mark.parametrize("kind", ["folder", "text-file"])
 def test_a_db_that_is_not_a_database_is_bad_input(tmp_path, kind):
     target = tmp_path / "x.db"
@@ -364,11 +346,6 @@ def test_a_db_that_is_not_a_database_is_bad_input(tmp_path, kind):
     assert code == 2, (code, err)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG (issue 7 report): a mistyped --db path makes the folders and a new, migrated database "
-    "file even for a read that then fails (exit 2, 'no project yet'): the command failed but "
-    "wrote. Database.__init__ (store/db.py) mkdirs the parent and open_db() migrates. Fix: "
-    "create a database only in `init`/`demo`; elsewhere a missing file is BadInput('db')."))
 def test_a_mistyped_db_path_creates_nothing(tmp_path):
     target = tmp_path / "typo" / "nested" / "office.db"
     code, out, err = run(["--db", str(target), "--json", "roster", "show"])

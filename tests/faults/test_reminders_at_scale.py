@@ -57,11 +57,6 @@ def test_every_owner_is_reminded_of_every_client_lapsing_tomorrow(counter, count
     assert (_reminded(counter_db, LI), _reminded(counter_db, ZHANG)) == (30, 20)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    f"BUG (issue 7 report): remind_lapsing (services/inbox.py) sends at most REMIND_BATCH={REMIND_BATCH} "
-    "reminders and then records the day's ReminderRun, so every client past the batch lapses without its "
-    "owner being told (R2.2). Seen on the 1M bench database: 35,172 clients lapse on 2026-12-02, 5,000 "
-    "reminded. Fix: loop in batches until none are left (or one INSERT … SELECT), before writing ReminderRun."))
 def test_no_reminder_is_lost_when_more_than_a_batch_lapse_on_one_day(counter, counter_db, monkeypatch):
     monkeypatch.setattr(inbox, "REMIND_BATCH", 40)  # the same code path as 5,000 + 1, in a fraction of the time
     _lapsing_clients(counter_db, 41, LI)

@@ -123,6 +123,7 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     # Part 1: importing paper registers, exporting (R2.1 privacy)
     "importer.import_file":                     ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM
     "exporter.export":                          (OK, OK, OK, OK, OK, OK),                     # R2.1: masked/own-only
+    "integrity.restore":                        ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM replaces the database
 }
 
 # operations that take no acting user at all: not role-checked by the services (see the report)
@@ -131,7 +132,8 @@ NO_ACTOR = {
     "desk.staff_names": "the sign-in screen's list of names",
     "integrity.verify": "read-only; anyone who can open the file",
     "integrity.backup": "a copy; anyone who can open the file",
-    "integrity.restore": "replaces the database with a verified backup; gated only by file access",
+    "integrity.anchor": "reads the register heads; anyone who can open the file",
+    "integrity.check_anchor": "read-only; anyone who can open the file",
 }
 
 
@@ -235,6 +237,12 @@ def _export(sv: Services, _w: World, _role: str, me: str) -> Callable[[], Any]:
     return lambda: sv.exporter.export(str(folder), actor=me)
 
 
+def _restore(sv: Services, _w: World, _role: str, me: str) -> Callable[[], Any]:
+    backup = Path(sv.db.url.removeprefix("sqlite:///")).parent / "nightly.db"
+    sv.integrity.backup(str(backup))
+    return lambda: sv.integrity.restore(str(backup), actor=me)
+
+
 OPS: dict[str, Op] = {
     "staff.init (add a project)": lambda sv, w, r, me: lambda: sv.staff.init("P3", "新项目", actor=me),
     "staff.settings (read)": lambda sv, w, r, me: lambda: sv.staff.settings(actor=me),
@@ -299,6 +307,7 @@ OPS: dict[str, Op] = {
     "manager.daily": lambda sv, w, r, me: lambda: sv.manager.daily(actor=me),
     "importer.import_file": _import,
     "exporter.export": _export,
+    "integrity.restore": _restore,
 }
 
 CELLS = [(op, role) for op, row in MATRIX.items() for role, want in zip(ROLES, row) if want is not NA]
