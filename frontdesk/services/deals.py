@@ -49,6 +49,8 @@ def parse_shares(c: Ctx, raw: Sequence[str]) -> dict[int, Decimal]:
         st = c.staff(name, "share")
         try:
             p = Decimal(pct.strip().rstrip("%"))
+            if not p.is_finite():
+                raise InvalidOperation
         except InvalidOperation:
             raise BadInput("share", f"{pct!r} is not a percentage") from None
         if p <= 0 or p > 100 or p != p.quantize(Decimal("0.01")):

@@ -53,8 +53,10 @@ def _bool(key: str, raw: Any) -> bool:
 def _money(key: str, raw: Any) -> str:
     try:
         v = Decimal(str(raw).strip())
+        if not v.is_finite() or v > Decimal("1000000000000"):
+            raise InvalidOperation
     except InvalidOperation:
-        raise BadInput(key, f"{raw!r} is not an amount") from None
+        raise BadInput(key, f"{raw!r} is not an amount (digits, at most 1,000,000,000,000)") from None
     if v <= 0 or v != v.quantize(Decimal("0.01")):
         raise BadInput(key, "must be a positive amount with at most two decimals")
     return str(v.quantize(Decimal("0.01")))
