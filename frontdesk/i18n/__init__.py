@@ -88,13 +88,33 @@ def pick_lang(explicit: str | None = None, env: Mapping[str, str] | None = None)
 # ---------------------------------------------------------------------------- catalogs
 
 
+def catalog_files(lang: str) -> list[str]:
+    """The catalog of `lang` is `{lang}.json` and its parts `{lang}.<area>.json` (one per area of the
+    app, so that areas grow without touching one another's file); keys may not repeat across parts."""
+    names = sorted(p.name for p in resources.files(__name__).iterdir()
+                   if p.name.startswith(f"{lang}.") and p.name.endswith(".json")
+                   and p.name.count(".") in (1, 2))
+    return sorted(names, key=lambda n: (n != f"{lang}.json", n))
+
+
+def load_catalog(lang: str) -> dict[str, str]:
+    """All parts of `lang`'s catalog merged; a key defined twice is an error naming both files."""
+    merged: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for name in catalog_files(lang):
+        data = json.loads(resources.files(__name__).joinpath(name).read_text(encoding="utf-8"))
+        if not isinstance(data, dict):  # pragma: no cover - guarded by the tests
+            raise ValueError(f"i18n catalog {name} is not a flat object")
+        for key, text in data.items():
+            if key in merged:
+                raise ValueError(f"i18n key {key!r} is in both {origin[key]} and {name}")
+            merged[key], origin[key] = text, name
+    return merged
+
+
 @lru_cache(maxsize=None)
 def _load(lang: str) -> dict[str, str]:
-    text = resources.files(__name__).joinpath(f"{lang}.json").read_text(encoding="utf-8")
-    data = json.loads(text)
-    if not isinstance(data, dict):  # pragma: no cover - guarded by the tests
-        raise ValueError(f"i18n catalog {lang}.json is not a flat object")
-    return data
+    return load_catalog(lang)
 
 
 def catalog(lang: str) -> Mapping[str, str]:
