@@ -3,6 +3,9 @@
 SQLite runs in WAL mode with a busy timeout; write transactions start with BEGIN IMMEDIATE so
 two processes never both read a register head and then race to write it. Reads use a second
 engine whose transactions are deferred, so the desk can read while another process writes.
+
+PostgreSQL (a company's server, `postgresql+psycopg://user@host/db`) keeps the same promise,
+one writer at a time, with a transaction-scoped advisory lock; see `_pg_engine`.
 """
 
 from __future__ import annotations
@@ -18,11 +21,20 @@ from sqlmodel import Session
 MIGRATIONS = Path(__file__).parent / "migrations"
 HEAD = "0003"  # the newest migration; opening a database older than this upgrades it
 BUSY_TIMEOUT_MS = 30_000
+# The key of the advisory lock every PostgreSQL write transaction takes ("fdsk"). Advisory
+# locks are scoped to one database, so two offices' databases on one server never wait on
+# each other.
+PG_WRITE_LOCK = 0x6664736B
 
 
 def to_url(db: str) -> str:
-    """A SQLAlchemy URL from what a user gives: a URL, or a path to a SQLite file."""
+    """A SQLAlchemy URL from what a user gives: a URL, or a path to a SQLite file.
+
+    `postgresql://…` and `postgres://…` mean psycopg 3 (the driver we ship), not psycopg2."""
     if "://" in db:
+        for bare in ("postgresql://", "postgres://"):
+            if db.startswith(bare):
+                return "postgresql+psycopg://" + db[len(bare):]
         return db
     return f"sqlite:///{Path(db).expanduser().resolve()}"
 
@@ -47,6 +59,32 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
     return engine
 
 
+def _pg_engine(url: str, writer: bool) -> Engine:
+    """A PostgreSQL engine; every session speaks UTC (we store naive UTC timestamps).
+
+    Concurrency, chosen over SERIALIZABLE-with-retry: a write transaction runs at READ
+    COMMITTED and its first statement is `pg_advisory_xact_lock(PG_WRITE_LOCK)`, so writers
+    queue one at a time exactly as SQLite's BEGIN IMMEDIATE makes them. Each writer then
+    reads the register heads (the next number, the last hash), the deposit holder, the roster
+    as the previous writer committed them, and the numbering and the hash chain cannot fork.
+    SERIALIZABLE would need every service operation to be safe to re-run on a serialization
+    failure (and the desk to retry it); the lock never aborts and the writes are short.
+    Readers run at REPEATABLE READ: one consistent snapshot for a whole screen or report,
+    and they never wait for the writer. The lock is released by COMMIT or ROLLBACK."""
+    engine = create_engine(
+        url,
+        isolation_level="READ COMMITTED" if writer else "REPEATABLE READ",
+        connect_args={"options": "-c timezone=UTC"},
+        pool_pre_ping=True,
+    )
+    if writer:
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # noqa: ANN001
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+
+    return engine
+
+
 class Database:
     """Both engines for one database URL. Build one per process and hand it to the services."""
 
@@ -60,8 +98,8 @@ class Database:
             self.writer = _sqlite_engine(self.url, immediate=True)
             self.reader = _sqlite_engine(self.url, immediate=False)
         else:
-            self.writer = create_engine(self.url, isolation_level="SERIALIZABLE")
-            self.reader = create_engine(self.url)
+            self.writer = _pg_engine(self.url, writer=True)
+            self.reader = _pg_engine(self.url, writer=False)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
