@@ -8,13 +8,13 @@ The office (project P1 "滨江花园", opened on 2026-11-01 10:00 Asia/Shanghai)
     刘洋    advisor
     小陈    trainee in induction (shadow), mentor 李娜, joined 2026-11-01
 
-The template database is built once per session; each test gets a copy (`shutil.copy`) and
-its own clock, so tests stay independent and fast.
+The template database is built once per session; each test gets a copy (a file copy on
+SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL: tests/dbkit.py) and its own clock, so
+tests stay independent and fast.
 """
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Iterable
 from datetime import date
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from dbkit import Db, PgDb, checkpoint, copy_db, drop_db, needs_sqlite, new_db, rows, tables
 
 from frontdesk.services import Clock, Services, open_services
 from frontdesk.services.clock import parse_local
@@ -45,7 +46,7 @@ def nov(d: int) -> date:
     return date(2026, 11, d)
 
 
-def build_office(path: Path) -> None:
+def build_office(path: Db) -> None:
     clock = Clock(parse_local(START))
     sv = open_services(str(path), clock)
     try:
@@ -58,17 +59,13 @@ def build_office(path: Path) -> None:
         sv.roster.set(ORDER, actor=PM)
     finally:
         sv.close()
-    con = sqlite3.connect(path)
-    try:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        con.close()
+    checkpoint(path)
 
 
 class Office:
-    """One test's office: the services, its clock, and raw access to the database file."""
+    """One test's office: the services, its clock, and raw access to the database."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Db):
         self.path = path
         self.clock = Clock(parse_local(START))
         self.sv: Services = open_services(str(path), self.clock)
@@ -100,15 +97,21 @@ class Office:
         return [(n["kind"], n["rule"]) for n in self.inbox(name)]
 
     # raw database -------------------------------------------------------------
+    @property
+    def on_pg(self) -> bool:
+        return isinstance(self.path, PgDb)
+
     def connect(self) -> sqlite3.Connection:
+        """A raw sqlite3 connection: SQLite-only tests (skipped on PostgreSQL)."""
+        needs_sqlite(self.path)
         return sqlite3.connect(self.path, timeout=30)
 
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
-        con = self.connect()
-        try:
-            return con.execute(sql, tuple(params)).fetchall()
-        finally:
-            con.close()
+        """One statement on either backend (`?` placeholders)."""
+        return rows(self.path, sql, params)
+
+    def tables(self) -> list[str]:
+        return tables(self.path)
 
     def count(self, table: str) -> int:
         return self.rows(f"SELECT COUNT(*) FROM {table}")[0][0]
@@ -121,20 +124,19 @@ class Office:
 
 
 @pytest.fixture(scope="session")
-def office_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "office.db"
+def office_template(tmp_path_factory: pytest.TempPathFactory) -> Db:
+    path = new_db(tmp_path_factory.mktemp("template") / "office.db")
     build_office(path)
     return path
 
 
 @pytest.fixture
-def make_office(office_template: Path, tmp_path: Path) -> Iterable[Callable[[], Office]]:
-    """A factory: each call copies the template into a new file and opens services on it."""
+def make_office(office_template: Db, tmp_path: Path) -> Iterable[Callable[[], Office]]:
+    """A factory: each call copies the template into a new database and opens services on it."""
     made: list[Office] = []
 
     def make() -> Office:
-        path = tmp_path / f"office{len(made)}.db"
-        shutil.copy(office_template, path)
+        path = copy_db(office_template, tmp_path / f"office{len(made)}.db")
         o = Office(path)
         made.append(o)
         return o
@@ -142,6 +144,7 @@ def make_office(office_template: Path, tmp_path: Path) -> Iterable[Callable[[], 
     yield make
     for o in made:
         o.close()
+        drop_db(o.path)
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ COUNTED = ("registerentry", "client", "person", "phone", "notification", "follow
 
 def snapshot(office) -> dict[str, list[tuple]]:
     """Every row of every table (the rotation state, ledger heads and client caches included)."""
-    tables = [t for (t,) in office.rows("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                         "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    tables = office.tables() + ["alembic_version"]
     return {t: sorted(office.rows(f"SELECT * FROM {t}"), key=repr) for t in tables}
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from dbkit import fail_inserts
 from openpyxl import Workbook, load_workbook
 
 from frontdesk.rules import phones
@@ -71,8 +72,7 @@ def report_rows(path: str | Path) -> list[dict[str, str]]:
 
 
 def snapshot(office) -> dict[str, list[tuple]]:
-    tables = [t for (t,) in office.rows("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                         "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    tables = office.tables() + ["alembic_version"]
     return {t: sorted(office.rows(f"SELECT * FROM {t}"), key=repr) for t in tables}
 
 
@@ -143,7 +143,10 @@ def test_a_dry_run_writes_nothing_and_reports_the_same(office, tmp_path):
     real = run_import(office, SAMPLE_CSV, tmp_path, report=tmp_path / "real.csv")
     for k in ("imported", "merged", "rejected", "rows", "created", "entries", "rejected_rows"):
         assert dry[k] == real[k], k
-    assert report_rows(tmp_path / "dry.csv") == report_rows(tmp_path / "real.csv")
+    dry_rows, real_rows = report_rows(tmp_path / "dry.csv"), report_rows(tmp_path / "real.csv")
+    if office.on_pg:  # PostgreSQL sequences are not rolled back: the dry run's client ids were used up
+        dry_rows, real_rows = ([{k: v for k, v in r.items() if k != "client"} for r in rs] for rs in (dry_rows, real_rows))
+    assert dry_rows == real_rows
     assert snapshot(office) != before
 
 
@@ -166,10 +169,7 @@ def test_a_failure_midway_writes_nothing(office, tmp_path, monkeypatch):
 
 
 def test_a_database_failure_writes_nothing(office, tmp_path):
-    con = office.connect()
-    con.execute("CREATE TRIGGER no_followups BEFORE INSERT ON followup BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-    con.commit()
-    con.close()
+    fail_inserts(office.path, "followup", "disk full")
     before = snapshot(office)
     with pytest.raises(ImportFailed, match="nothing was written") as exc:
         run_import(office, SAMPLE_CSV, tmp_path)
