@@ -76,6 +76,7 @@ class _Server:
         self.prefix = f"fdt_{os.getpid()}_"
         self._n = itertools.count(1)
         self.made: list[str] = []
+        self.templates: set[str] = set()  # databases copied from: kept until the session ends
         self._admin = None
 
     @property
@@ -89,13 +90,23 @@ class _Server:
         self.admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                            "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
 
+    @property
+    def strategy(self) -> str:
+        """PostgreSQL 15 copies a template through the WAL by default (0.3 s a database);
+        FILE_COPY copies the files (0.04 s) — the right trade for small throwaway databases."""
+        if not hasattr(self, "_strategy"):
+            version = self.admin.execute("SHOW server_version_num").fetchone()[0]
+            self._strategy = " STRATEGY FILE_COPY" if int(version) >= 150000 else ""
+        return self._strategy
+
     def create(self, template: PgDb | None = None) -> PgDb:
         name = f"{self.prefix}{next(self._n)}"
         if template is None:
-            self.admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+            self.admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'{self.strategy}')
         else:
+            self.templates.add(template.name)
             self._kick(template.name)
-            self.admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template.name}"')
+            self.admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template.name}"{self.strategy}')
         self.made.append(name)
         return PgDb(self.url, name)
 
@@ -103,6 +114,11 @@ class _Server:
         self.admin.execute(f'DROP DATABASE IF EXISTS "{db.name}" WITH (FORCE)')
         if db.name in self.made:
             self.made.remove(db.name)
+
+    def drop_since(self, mark: int) -> None:
+        """Drop the databases made since `mark` (len(made) then), templates kept."""
+        for name in [n for n in self.made[mark:] if n not in self.templates]:
+            self.drop(PgDb(self.url, name))
 
     def drop_all(self) -> None:
         try:
@@ -245,3 +261,12 @@ def fail_inserts(db: Db, table: str, message: str) -> None:
         rows(db, f"CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION fail_{table}()")
     else:
         rows(db, f"CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, '{message}'); END")
+
+
+def import_report_ids_out(report: list[dict[str, str]]) -> list[dict[str, str]]:
+    """An import report without the ids a dry run cannot promise on PostgreSQL, whose sequences
+    are not rolled back (the dry run used up client and follow-up ids). As is on SQLite."""
+    if not ON_PG:
+        return report
+    return [{k: v for k, v in r.items() if k != "client" and not (k == "entry" and v.startswith("followup#"))}
+            for r in report]

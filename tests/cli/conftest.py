@@ -19,12 +19,12 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from dbkit import Db, copy_db, new_db, table_counts
+from dbkit import checkpoint as checkpoint
 
 from frontdesk.cli import main
 
@@ -75,9 +75,9 @@ def run_cli(argv: list[str]) -> tuple[int, Any, Any]:
 
 
 class FD:
-    """The CLI bound to one database file."""
+    """The CLI bound to one database (a SQLite file, or a PostgreSQL database: tests/dbkit.py)."""
 
-    def __init__(self, db: Path):
+    def __init__(self, db: Db):
         self.db = db
 
     def __call__(self, *args: str, json: bool = True, as_: str | None = None, at: str | None = None,
@@ -103,20 +103,8 @@ class FD:
         return row_counts(self.db)
 
 
-def row_counts(db: Path, tables: tuple[str, ...] = COUNTED) -> dict[str, int]:
-    con = sqlite3.connect(db)
-    try:
-        return {t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
-    finally:
-        con.close()
-
-
-def checkpoint(db: Path) -> None:
-    con = sqlite3.connect(db)
-    try:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        con.close()
+def row_counts(db: Db, tables: tuple[str, ...] = COUNTED) -> dict[str, int]:
+    return table_counts(db, tables)
 
 
 def assert_error(code: int, err: Any, exit_code: int, *, error_code: str | None = None,
@@ -163,8 +151,8 @@ def build_office(db: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def office_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "office.db"
+def office_template(tmp_path_factory: pytest.TempPathFactory) -> Db:
+    path = new_db(tmp_path_factory.mktemp("template") / "office.db")
     with pytest.MonkeyPatch.context() as mp:
         for k in _ENV:
             mp.delenv(k, raising=False)
@@ -172,9 +160,9 @@ def office_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def derive_template(base: Path, path: Path, build: Callable[[FD], None]) -> Path:
+def derive_template(base: Db, path: Path, build: Callable[[FD], None]) -> Db:
     """A session template: a copy of `base` with `build` run on it through the CLI."""
-    shutil.copy(base, path)
+    path = copy_db(base, path)
     with pytest.MonkeyPatch.context() as mp:
         for k in _ENV:
             mp.delenv(k, raising=False)
@@ -184,17 +172,15 @@ def derive_template(base: Path, path: Path, build: Callable[[FD], None]) -> Path
 
 
 @pytest.fixture
-def office(office_template: Path, tmp_path: Path) -> FD:
+def office(office_template: Db, tmp_path: Path) -> FD:
     """The office above, a fresh copy for this test."""
-    db = tmp_path / "office.db"
-    shutil.copy(office_template, db)
-    return FD(db)
+    return FD(copy_db(office_template, tmp_path / "office.db"))
 
 
 @pytest.fixture
 def fd(tmp_path: Path) -> FD:
-    """The CLI on an empty database file."""
-    return FD(tmp_path / "empty.db")
+    """The CLI on an empty database (file)."""
+    return FD(new_db(tmp_path / "empty.db"))
 
 
 @pytest.fixture

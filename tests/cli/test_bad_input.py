@@ -3,10 +3,10 @@ written when a command fails (CLI.md). Plus the global options, wherever they st
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from dbkit import copy_db
 
 from .conftest import (CHEN, LI, LIU, P1, P2, P3, PM, T0, ZHANG, FD, assert_error, derive_template, row_counts,
                        run_cli)
@@ -33,8 +33,7 @@ def served_template(office_template: Path, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture
 def served(served_template: Path, tmp_path: Path) -> FD:
-    db = tmp_path / "served.db"
-    shutil.copy(served_template, db)
+    db = copy_db(served_template, tmp_path / "served.db")
     office = FD(db)
     counts = office.counts()
     assert all(counts[t] > 0 for t in counts), counts

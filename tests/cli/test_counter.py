@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
+from dbkit import rows
 
 from .conftest import (CHEN, LI, LIU, P1, P2, P3, P4, PM, PM_PIN, T0, ZHANG, FD, assert_error, assert_reasons,
                        row_counts)
@@ -327,11 +327,7 @@ def test_history_of_another_advisors_client_needs_a_pm_witness(office: FD) -> No
     h = office.ok("history", "--phone", P1, "--witness", PM, "--witness-pin", PM_PIN, as_=ZHANG, at="2026-11-02 10:00")
     assert h["entries"][0]["phone"] == masked(P1)  # masked for anyone but the owner and the PM
     assert any(r.startswith("R2.1") for r in h["reasons"])
-    con = sqlite3.connect(office.db)
-    try:
-        assert con.execute("SELECT COUNT(*) FROM viewlog").fetchone()[0] == 1  # the viewing is logged
-    finally:
-        con.close()
+    assert rows(office.db, "SELECT COUNT(*) FROM viewlog")[0][0] == 1  # the viewing is logged
 
 
 # --- link (R2.5) --------------------------------------------------------------------------------------

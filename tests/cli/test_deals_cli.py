@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
+from dbkit import copy_db
 
 from .conftest import (CHEN, LI, LIU, P1, P2, P3, PM, T0, ZHANG, FD, assert_error, assert_reasons, derive_template,
                        row_counts)
@@ -42,8 +42,7 @@ def deal_template(office_template: Path, tmp_path_factory: pytest.TempPathFactor
 
 @pytest.fixture
 def desk(deal_template: Path, tmp_path: Path) -> FD:
-    db = tmp_path / "deals.db"
-    shutil.copy(deal_template, db)
+    db = copy_db(deal_template, tmp_path / "deals.db")
     return FD(db)
 
 

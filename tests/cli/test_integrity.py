@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from dbkit import DB_ERRORS, Db, drop_append_only, rows, sqlite_only
 
 from .conftest import LI, P1, P2, P3, PM, T0, ZHANG, FD, assert_error, row_counts
 
@@ -31,26 +31,16 @@ def test_verify_after_a_busy_day(office: FD) -> None:
 
 def test_the_database_refuses_edits_of_the_register(office: FD) -> None:
     _busy_day(office)
-    con = sqlite3.connect(office.db)
-    try:
-        with pytest.raises(sqlite3.DatabaseError):
-            con.execute("UPDATE registerentry SET name = 'x' WHERE number = 1")
-        with pytest.raises(sqlite3.DatabaseError):
-            con.execute("DELETE FROM registerentry WHERE number = 2")
-    finally:
-        con.close()
+    with pytest.raises(DB_ERRORS, match="append-only"):
+        rows(office.db, "UPDATE registerentry SET name = 'x' WHERE number = 1")
+    with pytest.raises(DB_ERRORS, match="append-only"):
+        rows(office.db, "DELETE FROM registerentry WHERE number = 2")
     assert office.ok("verify")["ok"] is True
 
 
-def _tamper(db: Path, sql: str) -> None:
-    con = sqlite3.connect(db)
-    try:
-        con.execute("DROP TRIGGER IF EXISTS registerentry_no_update")
-        con.execute("DROP TRIGGER IF EXISTS registerentry_no_delete")
-        con.execute(sql)
-        con.commit()
-    finally:
-        con.close()
+def _tamper(db: Db, sql: str) -> None:
+    drop_append_only(db)
+    rows(db, sql)
 
 
 def test_verify_detects_an_altered_entry(office: FD) -> None:
@@ -71,6 +61,7 @@ def test_verify_detects_a_torn_page(office: FD) -> None:
     assert any(p["code"] in ("gap", "broken_link") and p["register"] == "visit" for p in out["problems"])
 
 
+@sqlite_only
 def test_backup_makes_a_verifiable_copy(office: FD, tmp_path: Path) -> None:
     _busy_day(office)
     target = tmp_path / "copies" / "desk-2026-11-01.db"

@@ -76,13 +76,8 @@ def test_protection_days_11_needs_a_gm_approval(office: FD) -> None:
     assert any(r.startswith("R2.2") and "郭总" in r for r in out["reasons"])
     assert office.ok("settings", as_=PM)["protection_days"] == 11
     # the approval is recorded (approver and written reason)
-    import sqlite3
-    con = sqlite3.connect(office.db)
-    try:
-        rows = con.execute("SELECT approver, reason FROM approval").fetchall()
-    finally:
-        con.close()
-    assert rows == [("郭总", "春节前客户回访周期长")]
+    from dbkit import rows as raw_rows
+    assert raw_rows(office.db, "SELECT approver, reason FROM approval") == [("郭总", "春节前客户回访周期长")]
 
 
 def test_settings_are_set_by_the_pm_only(office: FD, unchanged) -> None:  # noqa: ANN001
