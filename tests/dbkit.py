@@ -146,15 +146,25 @@ def server() -> _Server:
 # ------------------------------------------------------------------ the API the conftests use
 
 
-def new_db(path: Path) -> Db:
-    """An empty database: the file `path` on SQLite (not created yet), a new database on PG."""
-    return server().create() if ON_PG else path
+def new_db(path: Path, keep: bool = False) -> Db:
+    """An empty database: the file `path` on SQLite (not created yet), a new database on PG.
+    On PG it is dropped when the test that made it ends, unless `keep` (a session or module
+    template, shared by many tests: dropped when the session ends)."""
+    if not ON_PG:
+        return path
+    db = server().create()
+    if keep:
+        server().templates.add(db.name)
+    return db
 
 
-def copy_db(template: Db, path: Path) -> Db:
-    """A fresh copy of a template: `path` on SQLite, a new database on PG."""
+def copy_db(template: Db, path: Path, keep: bool = False) -> Db:
+    """A fresh copy of a template: `path` on SQLite, a new database on PG (`keep`: see new_db)."""
     if isinstance(template, PgDb):
-        return server().create(template)
+        db = server().create(template)
+        if keep:
+            server().templates.add(db.name)
+        return db
     shutil.copy(template, path)
     return path
 
@@ -270,3 +280,37 @@ def import_report_ids_out(report: list[dict[str, str]]) -> list[dict[str, str]]:
         return report
     return [{k: v for k, v in r.items() if k != "client" and not (k == "entry" and v.startswith("followup#"))}
             for r in report]
+
+
+def tamper(db: Db, *sql: str, params: tuple = ()) -> None:
+    """Behind the application's back: the append-only triggers on registerentry dropped, then
+    `sql` run in one transaction (each statement with `params`)."""
+    if isinstance(db, PgDb):
+        with db.connect() as con, con.transaction():
+            con.execute("DROP TRIGGER IF EXISTS registerentry_append_only ON registerentry")
+            for st in sql:
+                con.execute(_pg_sql(st, params), params or None)
+        return
+    con = sqlite3.connect(db)
+    try:
+        con.execute("DROP TRIGGER IF EXISTS registerentry_no_update")
+        con.execute("DROP TRIGGER IF EXISTS registerentry_no_delete")
+        for st in sql:
+            con.execute(st, params)
+        con.commit()
+    finally:
+        con.close()
+
+
+def executemany(db: Db, sql: str, seq: list[tuple]) -> None:
+    """One statement for each parameter tuple, in one transaction (`?` placeholders)."""
+    if isinstance(db, PgDb):
+        with db.connect() as con, con.transaction():
+            con.cursor().executemany(_pg_sql(sql, ("x",)), seq)
+        return
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        con.executemany(sql, seq)
+        con.commit()
+    finally:
+        con.close()

@@ -152,7 +152,7 @@ def build_office(db: Path) -> None:
 
 @pytest.fixture(scope="session")
 def office_template(tmp_path_factory: pytest.TempPathFactory) -> Db:
-    path = new_db(tmp_path_factory.mktemp("template") / "office.db")
+    path = new_db(tmp_path_factory.mktemp("template") / "office.db", keep=True)
     with pytest.MonkeyPatch.context() as mp:
         for k in _ENV:
             mp.delenv(k, raising=False)
@@ -162,7 +162,7 @@ def office_template(tmp_path_factory: pytest.TempPathFactory) -> Db:
 
 def derive_template(base: Db, path: Path, build: Callable[[FD], None]) -> Db:
     """A session template: a copy of `base` with `build` run on it through the CLI."""
-    path = copy_db(base, path)
+    path = copy_db(base, path, keep=True)
     with pytest.MonkeyPatch.context() as mp:
         for k in _ENV:
             mp.delenv(k, raising=False)

@@ -10,12 +10,14 @@ Everyone is present, nobody is in shadow: the rotation goes round these four in 
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from dbkit import Db, copy_db, new_db
+from dbkit import checkpoint as checkpoint
+from dbkit import rows as _rows
+from dbkit import table_counts as _table_counts
 
 from frontdesk.services import Clock, Services, open_services
 from frontdesk.services.clock import parse_local
@@ -30,15 +32,7 @@ DAY = "2026-11-02 10:00"
 _ENV = ("FRONTDESK_DB", "FRONTDESK_NOW", "FRONTDESK_USER", "FRONTDESK_PROJECT", "FRONTDESK_WITNESS_PIN")
 
 
-def checkpoint(path: Path) -> None:
-    con = sqlite3.connect(path)
-    try:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        con.close()
-
-
-def build_counter_office(path: Path) -> None:
+def build_counter_office(path: Db) -> None:
     sv = open_services(str(path), Clock(parse_local(SETUP_AT)))
     try:
         sv.staff.init(PROJECT, "滨江花园")
@@ -51,23 +45,14 @@ def build_counter_office(path: Path) -> None:
     checkpoint(path)
 
 
-def rows(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple]:
-    con = sqlite3.connect(path, timeout=30)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
+def rows(path: Db, sql: str, params: tuple[Any, ...] = ()) -> list[tuple]:
+    """One statement on either backend (tests/dbkit.py)."""
+    return _rows(path, sql, params)
 
 
-def table_counts(path: Path) -> dict[str, int]:
+def table_counts(path: Db) -> dict[str, int]:
     """Row counts of every table (alembic's own left out)."""
-    con = sqlite3.connect(path, timeout=30)
-    try:
-        names = [n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                           "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'")]
-        return {n: con.execute(f"SELECT COUNT(*) FROM {n}").fetchone()[0] for n in names}
-    finally:
-        con.close()
+    return _table_counts(path)
 
 
 @pytest.fixture(autouse=True)
@@ -77,17 +62,15 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def counter_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("faults") / "counter.db"
+def counter_template(tmp_path_factory: pytest.TempPathFactory) -> Db:
+    path = new_db(tmp_path_factory.mktemp("faults") / "counter.db", keep=True)
     build_counter_office(path)
     return path
 
 
 @pytest.fixture
-def counter_db(counter_template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "counter.db"
-    shutil.copy(counter_template, path)
-    return path
+def counter_db(counter_template: Db, tmp_path: Path) -> Db:
+    return copy_db(counter_template, tmp_path / "counter.db")
 
 
 @pytest.fixture

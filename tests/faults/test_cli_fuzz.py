@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dbkit import new_db
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -46,7 +47,7 @@ FUZZ = settings(max_examples=50, deadline=None, derandomize=True,
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("fuzz") / "office.db"
+    path = new_db(tmp_path_factory.mktemp("fuzz") / "office.db", keep=True)
     sv = open_services(str(path), Clock(parse_local("2026-11-01 09:00")))
     try:
         sv.staff.init("P1", "滨江花园")

@@ -10,12 +10,15 @@ import time
 from pathlib import Path
 
 import pytest
+from dbkit import sqlite_only
 
 from frontdesk.services import Clock, open_services
 from frontdesk.services.clock import parse_local
 
 from . import _workers
 from .conftest import DAY, PM, rows, table_counts
+
+pytestmark = sqlite_only  # kill -9 of a process writing a SQLite file, its WAL, PRAGMA integrity_check
 
 WORKER = Path(_workers.__file__)
 ROUNDS = (0.7, 1.0, 1.3)  # seconds of visits before each SIGKILL

@@ -7,13 +7,14 @@ their clients whose last protected day is today. The clients are written here wi
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 
 import pytest
 
 from frontdesk.services import inbox
 from frontdesk.services.inbox import REMIND_BATCH
+
+from dbkit import executemany
 
 from .conftest import LI, PM, ZHANG, rows
 
@@ -23,24 +24,19 @@ DAYS = 7
 
 def _lapsing_clients(db, n: int, owner: str) -> None:
     """n clients of `owner` whose last valid contact was DAYS days ago: they lapse tomorrow."""
-    con = sqlite3.connect(db)
-    try:
-        sid = con.execute("SELECT id FROM staff WHERE name = ?", (owner,)).fetchone()[0]
-        contact = (TODAY - timedelta(days=DAYS)).isoformat()
-        created = f"{contact} 02:00:00.000000"
-        base = con.execute("SELECT COALESCE(MAX(id), 0) FROM client").fetchone()[0]
-        con.executemany("INSERT INTO client (id, project_id, owner_id, last_contact, created_at) VALUES (?,1,?,?,?)",
-                        [(base + i, sid, contact, created) for i in range(1, n + 1)])
-        con.executemany("INSERT INTO person (id, project_id, client_id, name, initials, relation, created_at) "
-                        "VALUES (?,1,?,?,?,'self',?)",
-                        [(base + i, base + i, f"客{i}", "k", created) for i in range(1, n + 1)])
-        con.executemany("INSERT INTO phone (project_id, person_id, client_id, e164, tail, created_at) "
-                        "VALUES (1,?,?,?,?,?)",
-                        [(base + i, base + i, f"+86136{base + i:08d}", f"{base + i:08d}"[-4:], created)
-                         for i in range(1, n + 1)])
-        con.commit()
-    finally:
-        con.close()
+    sid = rows(db, "SELECT id FROM staff WHERE name = ?", (owner,))[0][0]
+    contact = (TODAY - timedelta(days=DAYS)).isoformat()
+    created = f"{contact} 02:00:00.000000"
+    base = rows(db, "SELECT COALESCE(MAX(id), 0) FROM client")[0][0]
+    executemany(db, "INSERT INTO client (id, project_id, owner_id, last_contact, created_at) VALUES (?,1,?,?,?)",
+                [(base + i, sid, contact, created) for i in range(1, n + 1)])
+    executemany(db, "INSERT INTO person (id, project_id, client_id, name, initials, relation, created_at) "
+                    "VALUES (?,1,?,?,?,'self',?)",
+                [(base + i, base + i, f"客{i}", "k", created) for i in range(1, n + 1)])
+    executemany(db, "INSERT INTO phone (project_id, person_id, client_id, e164, tail, created_at) "
+                    "VALUES (1,?,?,?,?,?)",
+                [(base + i, base + i, f"+86136{base + i:08d}", f"{base + i:08d}"[-4:], created)
+                 for i in range(1, n + 1)])
 
 
 def _reminded(db, owner: str) -> int:

@@ -6,10 +6,10 @@ last entry and a deleted middle entry in one book; these add the rest.)"""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
+from dbkit import DB_ERRORS, tamper
 
 from frontdesk.cli import main
 from frontdesk.services import Clock, Services, open_services
@@ -33,15 +33,7 @@ def books(counter: Services, counter_db: Path) -> Path:
 
 
 def raw(db: Path, *sql: str, params: tuple = ()) -> None:
-    con = sqlite3.connect(db)
-    try:
-        con.execute("DROP TRIGGER IF EXISTS registerentry_no_update")
-        con.execute("DROP TRIGGER IF EXISTS registerentry_no_delete")
-        for st in sql:
-            con.execute(st, params)
-        con.commit()
-    finally:
-        con.close()
+    tamper(db, *sql, params=params)
 
 
 def problems(db: Path) -> set[tuple[str, int | None, str]]:
@@ -55,14 +47,10 @@ def problems(db: Path) -> set[tuple[str, int | None, str]]:
 
 
 def test_the_database_refuses_it_while_the_triggers_stand(books):
-    con = sqlite3.connect(books)
-    try:
-        for st in ("UPDATE registerentry SET hash = 'x' WHERE number = 2",
-                   "DELETE FROM registerentry WHERE book = 'call' AND number = 2"):
-            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-                con.execute(st)
-    finally:
-        con.close()
+    for st in ("UPDATE registerentry SET hash = 'x' WHERE number = 2",
+               "DELETE FROM registerentry WHERE book = 'call' AND number = 2"):
+        with pytest.raises(DB_ERRORS, match="append-only"):
+            rows(books, st)
     assert problems(books) == set()
 
 

@@ -125,7 +125,7 @@ class Office:
 
 @pytest.fixture(scope="session")
 def office_template(tmp_path_factory: pytest.TempPathFactory) -> Db:
-    path = new_db(tmp_path_factory.mktemp("template") / "office.db")
+    path = new_db(tmp_path_factory.mktemp("template") / "office.db", keep=True)
     build_office(path)
     return path
 
