@@ -174,15 +174,21 @@ def _yes_no(value: Optional[str], field: str) -> Optional[bool]:
     raise BadInput(field, f"{value!r} is not yes or no")
 
 
+INT_MAX = 2**31 - 1
+
+
 def _int(value: Optional[str], field: str) -> Optional[int]:
     from frontdesk.services.errors import BadInput
 
     if value is None:
         return None
     try:
-        return int(value.strip())
+        n = int(value.strip())
     except ValueError:
         raise BadInput(field, f"{value!r} is not a whole number") from None
+    if abs(n) > INT_MAX:  # ids, numbers and counts are INTEGER columns: PostgreSQL refuses more
+        raise BadInput(field, f"{value!r} is out of range (at most {INT_MAX})")
+    return n
 
 
 # --- the office ----------------------------------------------------------------------------
