@@ -234,3 +234,23 @@ def test_the_register_refuses_edits_and_verify_names_a_tampered_page(url):
         assert [(p["register"], p["entry"], p["code"]) for p in v["problems"]] == [("visit", 2, "altered")]
     finally:
         sv.close()
+
+
+def test_models_and_migrations_agree_on_postgresql(url):
+    """The drift check of tests/test_migrations.py, on the server: the migrations build there
+    exactly the tables, columns and indexes the models describe."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import frontdesk.store.models  # noqa: F401 - registers every table
+    from frontdesk.store.db import HEAD, open_db
+
+    db = open_db(url)
+    try:
+        with db.writer.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        assert diff == []
+        assert db.revision() == HEAD
+    finally:
+        db.dispose()
