@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any, Sequence
 
 from sqlmodel import select
@@ -48,7 +49,7 @@ class ManagerService(Base):
                               "facts": fu.note, "reasons": [Reason("R2.2", "followup_unreachable_pending", {})]})
             decided = {(d.unit_id, d.client_id) for d in c.s.exec(select(LargeDealDecision).where(
                 LargeDealDecision.project_id == c.pid))}
-            threshold = c.setting("large_deal_threshold")
+            threshold = Decimal(str(c.setting("large_deal_threshold")))  # a number: PostgreSQL compares no text to NUMERIC
             for dep, unit in c.s.exec(select(Deposit, Unit).join(Unit, Unit.id == Deposit.unit_id).where(
                     Deposit.project_id == c.pid, Unit.list_price > threshold)).all():
                 if (dep.unit_id, dep.client_id) in decided:
