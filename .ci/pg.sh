@@ -56,5 +56,7 @@ as_pg "$BINDIR/pg_ctl" -D "$DATA" -l "$HOME_DIR/server.log" -w -t 60 \
 export FRONTDESK_TEST_PG="postgresql+psycopg://postgres@127.0.0.1:$PORT/postgres"
 echo "pg.sh: PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
 start=$(date +%s)
-python -m pytest tests/services tests/cli tests/faults tests/test_backends.py "$@"
+rc=0
+python -m pytest tests/services tests/cli tests/faults tests/test_backends.py "$@" || rc=$?
 echo "pg.sh: PostgreSQL part took $(( $(date +%s) - start )) s"
+exit "$rc"
