@@ -62,7 +62,8 @@ class Drill:
 
     def staff(self) -> list[str]:
         """Who may serve at the counter in this world (the advisor choices)."""
-        return [s.name for s in self.dset.world.staff if s.role in ("advisor", "trainee", "pm")]
+        front = [s for s in self.dset.world.staff if s.role in ("advisor", "trainee", "pm")]
+        return [s.name for s in sorted(front, key=lambda s: s.role == "pm")]  # the PM last: not on the rotation
 
     def roster(self) -> dict[str, Any]:
         return self.box.sv.roster.show(actor=self.box.pm)
@@ -127,7 +128,8 @@ class Drill:
 
     def sheet(self) -> Sheet:
         end = self._shown_at if self.done else self.timer()
-        return Sheet(self.dset.name, self.seed, self.trainee, list(self.verdicts), end - self.started)
+        titles = {s.id: s.title.get(self.lang) for s in self.stories}
+        return Sheet(self.dset.name, self.seed, self.trainee, list(self.verdicts), end - self.started, titles)
 
     def close(self) -> None:
         self.box.close()

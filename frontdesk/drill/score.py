@@ -172,6 +172,7 @@ class Sheet:
     trainee: str | None
     verdicts: list[Verdict] = field(default_factory=list)
     seconds: float = 0.0
+    titles: dict[str, str] = field(default_factory=dict)  # story id → its title in the drill's language
 
     @property
     def points(self) -> int:
@@ -200,7 +201,7 @@ class Sheet:
                 "points": self.points, "max": self.max, "seconds": round(self.seconds, 1),
                 "visitors": len(self.verdicts), "right": sum(1 for v in self.verdicts if v.right),
                 "families": {k: {"points": p, "max": m} for k, (p, m) in self.families().items()},
-                "stories": [v.as_dict() for v in self.verdicts]}
+                "stories": [{**v.as_dict(), "title": self.titles.get(v.story, v.story)} for v in self.verdicts]}
 
 
 def _family_key(f: str) -> tuple[int, str]:
