@@ -77,6 +77,8 @@ class DrillService(Base):
             if st.role != "trainee":
                 raise BadInput("trainee", f"{st.name} is {st.role}, not a trainee")
             data: dict[str, Any] = {"score": _int(score, "score", 0, 100)}
+            if not isinstance(set_name, str):
+                raise BadInput("set", f"{set_name!r} is not a drill set name")
             sname = clean_text(set_name, "set", 40, required=True)
             if not SET_NAME.match(sname):
                 raise BadInput("set", f"{sname!r} is not a drill set name")
@@ -93,6 +95,8 @@ class DrillService(Base):
                 data["visitors"] = _int(visitors, "visitors", 1, 1000)
             if right is not None:
                 data["right"] = _int(right, "right", 0, data.get("visitors", 1000))
+            if note is not None and not isinstance(note, str):
+                raise BadInput("note", "is not text")
             text = clean_text(note, "note", 500)
             if text:
                 data["note"] = text
