@@ -162,10 +162,11 @@ class Situation(_Strict):
 class Mistake(_Strict):
     """A typical wrong answer (for the tests and the set's author): what changes, and the rule it breaks."""
 
-    route: Optional[str] = None
+    route: Optional[Literal["owner", "duty", "rotation", "requested", "trainee-solo", "crossing"]] = None
     advisor: Optional[str] = None
-    duties: Optional[tuple[str, ...]] = None
-    asked: Optional[tuple[str, ...]] = None
+    duties: Optional[tuple[Literal["notify_owner", "note_for_pm", "open_crossing", "notify_mentor",
+                                   "notify_pm_large"], ...]] = None
+    asked: Optional[tuple[Literal["visited_before", "materials", "saw"], ...]] = None
     looked_up: Optional[bool] = None
     rule: str = Field(pattern=r"^(R\d+(\.\d+)?|P2)$")
 

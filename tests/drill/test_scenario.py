@@ -74,3 +74,27 @@ def test_not_json_and_unknown_set(tmp_path):
         scenario.load("nope")
     with pytest.raises(DrillSetError, match="not a set name"):
         scenario.load("../etc/passwd")
+
+
+def test_the_set_vocabulary_is_the_scorers():
+    """The words a set may use for routes, duties and questions are the ones the scorer knows."""
+    from typing import get_args
+
+    from frontdesk.drill.score import DUTIES, SCRIPT
+    from frontdesk.rules.routing import ROUTES
+
+    fields = scenario.Mistake.model_fields
+    route = get_args(get_args(fields["route"].annotation)[0])
+    duties = get_args(get_args(get_args(fields["duties"].annotation)[0])[0])
+    asked = get_args(get_args(get_args(fields["asked"].annotation)[0])[0])
+    assert set(route) == set(ROUTES) and set(duties) == set(DUTIES) and set(asked) == set(SCRIPT)
+
+
+def test_the_drill_does_not_import_textual():
+    import subprocess
+    import sys
+
+    code = ("import sys, frontdesk.drill.engine, frontdesk.drill.world, frontdesk.drill.score; "
+            "bad = sorted(k for k in sys.modules if k.split('.')[0] == 'textual'); print(bad); sys.exit(1 if bad else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
