@@ -137,16 +137,25 @@ async def test_the_pm_drill_from_the_desk_leaves_the_live_database_alone(sv, db_
         assert after == before
 
 
-async def test_the_drill_key_is_the_pms_only(sv):
+async def test_the_drill_key_is_the_pms_and_a_trainees_practice(sv):
     from .conftest import LI
 
-    app = make_app(sv, lang="en", user=LI)
+    app = make_app(sv, lang="en", user=LI)  # an advisor: no drill
     async with app.run_test(size=PILOT_SIZE) as pilot:
         await settle(pilot)
         await pilot.press("e")
         await settle(pilot)
-        assert not isinstance(app.screen, DrillScreen)
         assert app.screen.__class__.__name__ == "DeskScreen"
+    app = make_app(sv, lang="en", user=SUN)  # the trainee practises: no picker, nothing to record
+    async with app.run_test(size=PILOT_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        for _ in range(40):
+            await settle(pilot)
+            if isinstance(app.screen, DrillScreen):
+                break
+        assert isinstance(app.screen, DrillScreen) and app.screen.record is None
+        assert app.screen.drill.trainee == SUN
 
 
 # ------------------------------------------------------------------------------------- snapshots

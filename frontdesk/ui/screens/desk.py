@@ -216,8 +216,8 @@ class DeskScreen(Screen[None]):
             return None
         if action == "console" and user.get("role") not in ("pm", "gm"):
             return False  # the manager's console is the PM's (and the GM's); hidden for others
-        if action == "drill" and user.get("role") not in ("pm", "gm"):
-            return False  # the PM runs the scenario drill of a trainee's exam (R5.3)
+        if action == "drill" and user.get("role") not in ("pm", "gm", "trainee"):
+            return False  # the PM runs a trainee's scenario drill (R5.3); a trainee may practise
         return True
 
     def action_console(self) -> None:

@@ -1,4 +1,5 @@
-"""Starting a drill from the desk (the PM's key `e`): pick the trainee, build the sandbox, play.
+"""Starting a drill from the desk (key `e`): the PM picks the trainee, then the sandbox is built
+and the drill opens; a trainee signed in practises on their own (nothing to record).
 
 The sandbox is built off the event loop; the drill screen records the result on the trainee's
 record through the live services only when the PM presses `r` on the score sheet (R5.3)."""
@@ -45,23 +46,26 @@ class TraineePicker(ModalScreen[str | None]):
 def start_drill(screen: Any) -> None:
     """From the desk: the PM picks the trainee, then the drill opens on a fresh sandbox."""
     app = screen.app
+    if app.user["role"] == "trainee":  # practice: the trainee's own drill, recorded by no one
+        _build(app, app.user["name"], practice=True)
+        return
     staff = app.services.staff.list(project=app.project)
     trainees = [s["name"] for s in staff if s["role"] == "trainee"]
     app.push_screen(TraineePicker(trainees), lambda who: _build(app, who))
 
 
-def _build(app: Any, trainee: str | None) -> None:
+def _build(app: Any, trainee: str | None, practice: bool = False) -> None:
     app.notify(app.t("drill.loading"))
-    _worker(app, trainee)
+    _worker(app, trainee, practice)
 
 
-def _worker(app: Any, trainee: str | None) -> None:
+def _worker(app: Any, trainee: str | None, practice: bool) -> None:
     from frontdesk.drill import scenario
     from frontdesk.drill.engine import Drill
 
     def build() -> None:
         drill = Drill(scenario.load("default"), lang=app.lang, trainee=trainee)
-        app.call_from_thread(_open, app, drill, trainee)
+        app.call_from_thread(_open, app, drill, None if practice else trainee)
 
     app.run_worker(build, thread=True, exclusive=True, group="drill")
 
