@@ -41,7 +41,9 @@ def _load_set(name: str, field: str = "set") -> Any:
     from frontdesk.services.errors import BadInput
 
     try:
-        return scenario.load(name) if field == "set" else scenario.load_file(name)
+        if field == "set" and not name.endswith(".json"):
+            return scenario.load(name)
+        return scenario.load_file(name)  # a set of one's own, anywhere: --set my-office.json
     except scenario.DrillSetError as exc:
         raise BadInput(field, str(exc)) from None
 
@@ -56,7 +58,7 @@ def _seed(value: Optional[str]) -> Optional[int]:
 
 
 @drill_app.callback(invoke_without_command=True)
-def drill(ctx: typer.Context, set_name: str = typer.Option("default", "--set", help="A set in data/drills."),
+def drill(ctx: typer.Context, set_name: str = typer.Option("default", "--set", help="A set in data/drills, or a .json file."),
           seed: Optional[str] = typer.Option(None, "--seed", help="Mix the stories, names, phones and day (replayable)."),
           save: Optional[str] = typer.Option(None, "--save", help="Write the score sheet (JSON) here at the end.")) -> None:
     """Open the drill: scripted visitors on a sandbox office, scored against the rules (R5.3)."""

@@ -123,6 +123,8 @@ def test_bad_saved_results(db, tmp_path):
 
 def test_drill_refuses_a_bad_set_or_seed_before_opening(db):
     assert fd(db, "drill", "--set", "nope")[2]["error"]["field"] == "set"
+    code, _, err = fd(db, "drill", "--set", "/nowhere/mine.json")
+    assert code == 2 and err["error"]["field"] == "set" and "/nowhere/mine.json" in err["error"]["message"]
     assert fd(db, "drill", "--seed", "x")[2]["error"]["field"] == "seed"
     assert fd(db, "drill", "--seed", "-1")[2]["error"]["field"] == "seed"
     code, _, err = fd(db, "drill", as_="无名")
