@@ -386,7 +386,7 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-from frontdesk import cli_counter, cli_deals, cli_io  # noqa: E402,F401  (they register their commands on `app`)
+from frontdesk import cli_counter, cli_deals, cli_drill, cli_io  # noqa: E402,F401  (they register their commands on `app`)
 
 if __name__ == "__main__":
     main()

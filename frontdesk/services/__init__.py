@@ -13,6 +13,7 @@ from .clock import Clock
 from .crossings import CrossingService
 from .deals import DealService
 from .desk import DeskService
+from .drills import DrillService
 from .errors import BadInput, FrontdeskError, Refused
 from .exporter import ExportService
 from .importer import ImportService
@@ -44,6 +45,7 @@ class Services:
     manager: ManagerService
     importer: ImportService
     exporter: ExportService
+    drills: DrillService
 
     def close(self) -> None:
         self.db.dispose()

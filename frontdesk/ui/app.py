@@ -22,7 +22,7 @@ class FrontdeskApp(App[None]):
     """The counter PC: staff sign in with name + PIN; the app locks itself when idle."""
 
     CSS_PATH = [STYLES / "app.tcss", STYLES / "signin.tcss", STYLES / "desk.tcss", STYLES / "dialogs.tcss",
-                STYLES / "console.tcss"]
+                STYLES / "console.tcss", STYLES / "drill.tcss"]
     TITLE = "frontdesk"
     BINDINGS = [
         Binding("f1", "help", "Help", show=False, priority=True),

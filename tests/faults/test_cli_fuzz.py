@@ -352,3 +352,41 @@ def test_a_mistyped_db_path_creates_nothing(tmp_path):
     code, out, err = run(["--db", str(target), "--json", "roster", "show"])
     assert code == 2
     assert not target.exists() and not target.parent.exists(), "a failed read created a database"
+
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True),
+              _no_surrogates(max_size=20)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_no_surrogates(max_size=5), inner, max_size=3)),
+    max_leaves=8)
+drill_results = st.one_of(
+    json_values,
+    st.fixed_dictionaries({"score": json_values, "set": st.one_of(st.just("default"), json_values)},
+                          optional={"seed": json_values, "seconds": json_values, "visitors": json_values,
+                                    "right": json_values,
+                                    "families": st.one_of(json_values, st.dictionaries(
+                                        st.sampled_from(["R2", "R3", "P2", "X", ""]),
+                                        st.fixed_dictionaries({"points": json_values, "max": json_values}),
+                                        max_size=3))}),
+)
+
+
+@FUZZ
+@given(trainee=st.one_of(st.just(NEWBIE), words), score=st.one_of(st.integers(-1000, 1000).map(str), words),
+       set_name=st.one_of(st.just("default"), words), note=opt(names), result=drill_results,
+       raw=_no_surrogates(max_size=200), actor=st.sampled_from(STAFF))
+def test_drill_commands(db, trainee, score, set_name, note, result, raw, actor):
+    """drill record / results / check / sets: never a traceback, bad input exits 2 and writes nothing."""
+    assume(all(_not_an_option(v) for v in (trainee, score, set_name, note)))
+    fd(db, "drill", "record", "--trainee", trainee, "--score", score, "--set", set_name, *_flags(note=note),
+       as_=actor)
+    saved = db.parent / "result.json"
+    saved.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    fd(db, "drill", "record", "--trainee", trainee, "--result", str(saved), as_=actor)
+    fd(db, "drill", "results", "--trainee", trainee, as_=actor)
+    fd(db, "drill", "results", as_=actor)
+    fd(db, "drill", "sets", as_=actor)
+    for body in (raw, json.dumps(result, ensure_ascii=False)):
+        saved.write_text(body, encoding="utf-8")
+        code, _out, err = fd(db, "drill", "check", str(saved), as_=actor)
+        assert code == 2 and err is not None and err["field"] == "file" and str(saved) in err["message"]

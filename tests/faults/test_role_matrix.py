@@ -63,6 +63,9 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     "staff.set_pin (someone else's)":           ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided
     "staff.transfer":                           ("R6", "R6", "R6", OK, "R6", OK),             # decided: PM or GM
     "staff.trainee_pass":                       ("R5.3", "R5.3", "R5.3", OK, "R5.3", OK),     # R5.3 recorded by the PM
+    "drills.record":                            ("R5.3", "R5.3", "R5.3", OK, "R5.3", OK),     # R5.3 the PM records the scenario part
+    "drills.results (own)":                     (OK, OK, OK, OK, OK, OK),                     # decided: one's own drills
+    "drills.results (a trainee's)":             ("R5.3", "R5.3", "R5.3", OK, "R5.3", OK),     # decided: the PM (and GM)
     # the rotation (R3)
     "roster.show":                              (OK, OK, OK, OK, OK, OK),
     "roster.set":                               ("R3", "R3", "R3", OK, "R3", OK),             # R3 the PM sets it
@@ -255,6 +258,10 @@ OPS: dict[str, Op] = {
     "staff.set_pin (someone else's)": lambda sv, w, r, me: lambda: sv.staff.set_pin(ZHANG, "4321", actor=me),
     "staff.transfer": lambda sv, w, r, me: lambda: sv.staff.transfer(LIU, "P2", actor=me),
     "staff.trainee_pass": lambda sv, w, r, me: lambda: sv.staff.trainee_pass(NEWBIE, 80, actor=me),
+    "drills.record": lambda sv, w, r, me: lambda: sv.drills.record(NEWBIE, 85, "default", actor=me),
+    "drills.results (own)": lambda sv, w, r, me: lambda: sv.drills.results(actor=me),
+    "drills.results (a trainee's)": lambda sv, w, r, me: lambda: sv.drills.results(
+        PASSED if me == NEWBIE else NEWBIE, actor=me),
     "roster.show": lambda sv, w, r, me: lambda: sv.roster.show(actor=me),
     "roster.set": lambda sv, w, r, me: lambda: sv.roster.set([LI, ZHANG, LIU], actor=me),
     "roster.mark (someone else away)": lambda sv, w, r, me: lambda: sv.roster.mark(ZHANG, True, actor=me),

@@ -29,6 +29,7 @@ class DeskScreen(Screen[None]):
         Binding("s", "switch", "Switch user", show=False),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("m", "console", "Manager"),
+        Binding("e", "drill", "Scenario drill", show=False),
         Binding("question_mark", "app.help", "Help"),
     ]
 
@@ -215,6 +216,8 @@ class DeskScreen(Screen[None]):
             return None
         if action == "console" and user.get("role") not in ("pm", "gm"):
             return False  # the manager's console is the PM's (and the GM's); hidden for others
+        if action == "drill" and user.get("role") not in ("pm", "gm", "trainee"):
+            return False  # the PM runs a trainee's scenario drill (R5.3); a trainee may practise
         return True
 
     def action_console(self) -> None:
@@ -223,6 +226,11 @@ class DeskScreen(Screen[None]):
         user = self.app.user or {}  # type: ignore[attr-defined]
         if user.get("role") in ("pm", "gm"):
             self.app.push_screen(ConsoleScreen(), lambda _r: self.action_refresh())
+
+    def action_drill(self) -> None:
+        from .drill_start import start_drill
+
+        start_drill(self)
 
     def action_away(self) -> None:
         table = self.query_one("#rotation", DataTable)
@@ -252,7 +260,7 @@ class DeskScreen(Screen[None]):
                            ("lookup", self.action_lookup), ("away", self.action_away),
                            ("followup", self.action_followup), ("inbox", self.action_inbox),
                            ("switch", self.action_switch), ("refresh", self.action_refresh),
-                           ("console", self.action_console)):
+                           ("console", self.action_console), ("drill", self.action_drill)):
             if self.check_action(action, ()):
                 yield SystemCommand(t(f"ui.key_{action}"), t(f"ui.help_{action}"), fn)
 
