@@ -19,6 +19,7 @@ from .importer import ImportService
 from .inbox import InboxService
 from .integrity import IntegrityService
 from .manager import ManagerService
+from .outbox import OutboxService
 from .reception import AmendService, ReceptionService
 from .records import RecordService
 from .reports import ReportService
@@ -44,6 +45,7 @@ class Services:
     manager: ManagerService
     importer: ImportService
     exporter: ExportService
+    outbox: OutboxService
 
     def close(self) -> None:
         self.db.dispose()
