@@ -124,9 +124,9 @@ SPECS: dict[str, Spec] = {
     "exam_pass_score": Spec(60, _int(0, 100), "R5.3"),
     "greeter_script": Spec(DEFAULT_SCRIPT, _script, "R3.1"),
     # outbound notices (issue 6, part 4): a WeCom or DingTalk group robot; empty = inbox only
-    "webhook_url": Spec("", _url, "part 1"),
-    "webhook_kind": Spec("wecom", _choice("wecom", "dingtalk"), "part 1"),
-    "webhook_lang": Spec("zh_CN", _choice("en", "zh_CN"), "part 1"),
+    "webhook_url": Spec("", _url, "P1"),
+    "webhook_kind": Spec("wecom", _choice("wecom", "dingtalk"), "P1"),
+    "webhook_lang": Spec("zh_CN", _choice("en", "zh_CN"), "P1"),
 }
 SECRET = frozenset({"webhook_url"})  # shown without its key to anyone but the PM and the GM
 
