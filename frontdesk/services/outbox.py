@@ -18,9 +18,10 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlalchemy.exc import DBAPIError
@@ -168,7 +169,7 @@ class OutboxService(Base):
             c.s.add(OutboxOutcome(attempt_id=attempt_id, item_id=item_id, ok=answer.ok, status=answer.status,
                                   error=answer.error, target=target, next_try=nxt, at=c.at))
             return {"id": item_id, "attempt": n, "ok": answer.ok, "status": answer.status, "error": answer.error,
-                    "next_try": nxt.isoformat() if nxt else None}
+                    "next_try": _local(nxt, ZoneInfo(c.project.tz))}
 
     def list(self, actor: str | None = None, project: str | None = None, limit: int = 50) -> dict[str, Any]:
         """What the PM sees: the webhook (without its key), counts per state, the latest items."""
@@ -182,15 +183,20 @@ class OutboxService(Base):
             counts["sent"] = total - len(unsent)
             latest = list(c.s.exec(select(OutboxItem).where(OutboxItem.project_id == c.pid)
                                    .order_by(OutboxItem.id.desc()).limit(max(1, min(limit, 500)))))  # type: ignore[union-attr]
+            zone = ZoneInfo(c.project.tz)
             return {"webhook": {"url": settings_mod.shown_url(url), "kind": c.setting("webhook_kind"),
                                 "lang": c.setting("webhook_lang")} if url else None,
-                    "counts": counts, "items": [_shown(st) for st in states(c, latest)]}
+                    "counts": counts, "items": [_shown(st, zone) for st in states(c, latest)]}
 
 
-def _shown(st: State) -> dict[str, Any]:
+def _local(utc: datetime | None, zone: ZoneInfo) -> str | None:
+    """A stored UTC time as ISO 8601 in the project's zone (2026-11-27T09:00:00+08:00)."""
+    return utc.replace(tzinfo=timezone.utc).astimezone(zone).isoformat(timespec="seconds") if utc else None
+
+
+def _shown(st: State, zone: ZoneInfo) -> dict[str, Any]:
     it = st.item
-    return {"id": it.id, "kind": it.kind, "rule": it.rule, "at": it.at.isoformat(), "state": st.state,
+    return {"id": it.id, "kind": it.kind, "rule": it.rule, "at": _local(it.at, zone), "state": st.state,
             "sending": st.sending, "attempts": st.attempts, "last_error": st.last_error or None,
-            "next_try": st.due_at.isoformat() if st.due_at and st.state != "sent" else None,
-            "sent_at": st.sent_at.isoformat() if st.sent_at else None,
-            "text": json.loads(it.payload)["text"]["content"]}
+            "next_try": _local(st.due_at, zone) if st.state != "sent" else None,
+            "sent_at": _local(st.sent_at, zone), "text": json.loads(it.payload)["text"]["content"]}

@@ -38,7 +38,7 @@ class OutboxPane(Pane):
         for i in r["items"]:
             state = self.t("outbox.state_sending") if i["sending"] else self.t(f"outbox.state_{i['state']}")
             self.table.add_row(i["at"][5:16].replace("T", " "), state, str(i["attempts"]),
-                               (i["last_error"] or "")[:40], i["text"][:60], key=str(i["id"]))
+                               (i["last_error"] or "")[:32], i["text"][:44], key=str(i["id"]))
         self.detail("")
 
     def on_data_table_row_highlighted(self, event: Any) -> None:
@@ -49,7 +49,7 @@ class OutboxPane(Pane):
             return
         lines = [item["text"]]
         if item["last_error"]:
-            lines.append(f"{item['last_error']}  {self.t('outbox.next_try', at=(item['next_try'] or '')[:16])}")
+            lines.append(f"{item['last_error']}  {self.t('outbox.next_try', at=(item['next_try'] or '')[:16].replace('T', ' '))}")
         self.detail("\n".join(lines))
 
     def _paint(self, data: Any) -> None:
