@@ -10,7 +10,7 @@ import pytest
 
 from services.robot import Robot  # tests/services/robot.py (pytest puts tests/ on the path)
 
-from .conftest import FD, LI, P1, P2, PM, T0, assert_error
+from .conftest import FD, LI, P1, PM, T0, assert_error
 
 LATER = "2026-11-01 10:05"
 MUCH_LATER = "2026-11-01 12:00"
