@@ -51,7 +51,7 @@ async def test_the_pm_sees_failing_then_sent_and_can_send_now(sv: Services, offi
         assert isinstance(app.screen, OutboxScreen)
         table = app.screen.query_one(DataTable)
         row = table.get_row(str(mine["id"]))  # signing in may have queued the day's reminders too
-        assert "failing" in str(row[1]) and "HTTP 500" in str(row[3]) and "1" == str(row[2])
+        assert "failing" in str(row[1]) and "HTTP 500" in str(row[4]) and "1" == str(row[2])
         head = str(app.screen.query_one(".outbox-head", Static).render())
         assert "1 failing · 0 sent" in head and "SECRET" not in head and "wecom" in head
         sv.clock.fixed_local = sv.clock.fixed_local.replace(minute=5)  # type: ignore[union-attr]  # past the back-off

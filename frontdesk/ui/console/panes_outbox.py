@@ -20,7 +20,7 @@ STYLES = Path(__file__).parent.parent / "styles"
 class OutboxPane(Pane):
     """The latest messages with their state, tries and last error; the webhook and the counts above."""
 
-    COLUMNS = ("ui.col_time", "ui.col_state", "ui.col_attempts", "ui.col_last_error", "ui.col_notice")
+    COLUMNS = ("ui.col_time", "ui.col_state", "ui.col_attempts", "ui.col_notice", "ui.col_last_error")
     KEYS_HINT = "ui.outbox_keys"
     BINDINGS = [Binding("s", "send", "Send now"), Binding("r", "reload", "Reload")]
 
@@ -38,7 +38,7 @@ class OutboxPane(Pane):
         for i in r["items"]:
             state = self.t("outbox.state_sending") if i["sending"] else self.t(f"outbox.state_{i['state']}")
             self.table.add_row(i["at"][5:16].replace("T", " "), state, str(i["attempts"]),
-                               (i["last_error"] or "")[:32], i["text"][:44], key=str(i["id"]))
+                               i["text"][:44], (i["last_error"] or "")[:32], key=str(i["id"]))
         self.detail("")
 
     def on_data_table_row_highlighted(self, event: Any) -> None:
