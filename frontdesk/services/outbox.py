@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -38,6 +39,7 @@ BACKOFF_CAP = 3600  # never wait more than an hour between tries
 LEASE_EXTRA = 30  # seconds a claim outlives the POST's timeout before another sender may retry
 BATCH = 20  # items per project per round (WeCom robots take 20 messages a minute)
 MAX_ERROR = 300
+RECORD_TRIES = 5
 STATES = ("pending", "failing", "sent")
 
 
@@ -163,6 +165,18 @@ class OutboxService(Base):
             return "", []
 
     def _record(self, code: str, attempt_id: int, item_id: int, answer: Answer, target: str) -> dict[str, Any]:
+        """The answer, kept: retried when the database is busy (PostgreSQL may refuse a SERIALIZABLE
+        write that crossed another sender's claim), since a lost answer means posting again later."""
+        for n in range(RECORD_TRIES):
+            try:
+                return self._record_once(code, attempt_id, item_id, answer, target)
+            except DBAPIError:
+                if n == RECORD_TRIES - 1:
+                    raise
+                time.sleep(0.05 * 2 ** n)
+        raise AssertionError("unreachable")
+
+    def _record_once(self, code: str, attempt_id: int, item_id: int, answer: Answer, target: str) -> dict[str, Any]:
         with self.op(None, code) as c:
             n = c.s.get(OutboxAttempt, attempt_id).n  # type: ignore[union-attr]
             nxt = None if answer.ok else c.at + backoff(n)

@@ -274,3 +274,23 @@ def test_only_the_pm_sees_the_robot_key(office: Office, robot: Robot) -> None:
     assert exc.value.reason.rule == "R2.1"
     with pytest.raises(Refused):
         office.sv.staff.settings("webhook_url", "http://127.0.0.1:1/", actor=LI)
+
+
+def test_an_answer_is_recorded_even_when_the_database_is_busy_once(office: Office, robot: Robot,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    hooked(office, robot.url)
+    remind_all(office, clients(office, ZHANGSAN))
+    real = outbox_mod.OutboxService._record_once
+    calls: list[int] = []
+
+    def busy_then_fine(self: Any, *a: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("INSERT", {}, Exception("could not serialize access"))
+        return real(self, *a)
+
+    monkeypatch.setattr(outbox_mod.OutboxService, "_record_once", busy_then_fine)
+    assert office.sv.outbox.send()["sent"] == 1 and len(calls) == 2
+    assert [i["state"] for i in items(office).values()] == ["sent"] and len(robot.requests) == 1
