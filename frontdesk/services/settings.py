@@ -131,6 +131,11 @@ SPECS: dict[str, Spec] = {
 SECRET = frozenset({"webhook_url"})  # shown without its key to anyone but the PM and the GM
 
 
+def shown(key: str, value: Any, full: bool) -> Any:
+    """A setting as a reader sees it: a secret one without its key unless `full` (the PM, the GM)."""
+    return value if full or key not in SECRET else shown_url(value)
+
+
 def parse(key: str, raw: Any) -> Any:
     spec = SPECS.get(key)
     if spec is None:
