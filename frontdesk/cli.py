@@ -387,6 +387,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 from frontdesk import cli_counter, cli_deals, cli_drill, cli_io  # noqa: E402,F401  (they register their commands on `app`)
+from frontdesk import cli_outbox  # noqa: E402,F401  (outbound notices: frontdesk outbox send|list)
 
 if __name__ == "__main__":
     main()

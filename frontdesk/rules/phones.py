@@ -99,3 +99,16 @@ def mask(digits: str) -> str:
     else:
         shown = body[:3] + "*" * (len(body) - 7) + body[-4:]
     return ("+" if plus else "") + shown
+
+
+# a mainland mobile (with or without +86 / 0086) or a landline with its area code, standing alone
+_IN_TEXT = re.compile(r"(?<![\d+])(?:(?:\+|00)86[\s-]?)?(?:1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}|0\d{2,3}-?\d{7,8})(?!\d)")
+
+
+def mask_in_text(text: str) -> str:
+    """Every phone number in a free text masked (138****8000): for messages that leave the office."""
+    def masked(m: re.Match[str]) -> str:
+        digits = re.sub(r"[\s\-+]", "", m.group(0))
+        digits = re.sub(r"^(?:00)?86(?=1|0)", "", digits) if len(digits) > 11 else digits  # the national number
+        return mask(digits)
+    return _IN_TEXT.sub(masked, text)

@@ -20,6 +20,7 @@ from .importer import ImportService
 from .inbox import InboxService
 from .integrity import IntegrityService
 from .manager import ManagerService
+from .outbox import OutboxService
 from .reception import AmendService, ReceptionService
 from .records import RecordService
 from .reports import ReportService
@@ -46,6 +47,7 @@ class Services:
     importer: ImportService
     exporter: ExportService
     drills: DrillService
+    outbox: OutboxService
 
     def close(self) -> None:
         self.db.dispose()

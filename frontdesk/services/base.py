@@ -17,6 +17,7 @@ from frontdesk.rules.reasons import Reason
 from frontdesk.store.db import Database
 from frontdesk.store.models import Notification, Project, Setting, Staff
 
+from . import outbox_queue
 from . import settings as settings_mod
 from .clock import Clock, to_utc
 from .errors import BadInput, Refused
@@ -147,13 +148,18 @@ class Ctx:
             for sid in ([p.id for p in self.pms()] if r == "pm" else [r]):
                 if sid is not None and sid not in ids:
                     ids.append(sid)
+        added: list[Notification] = []
         for sid in ids:
             key = f"{dedupe}:{sid}" if dedupe else None
             if key and self.s.exec(select(Notification.id).where(Notification.dedupe == key)).first():
                 continue
-            self.s.add(Notification(project_id=self.pid, recipient_id=sid, kind=kind, rule=rule,
-                                    data=dumps(data), dedupe=key, at=self.at))
-        return [self.name_of(i) or "" for i in ids]
+            added.append(Notification(project_id=self.pid, recipient_id=sid, kind=kind, rule=rule,
+                                      data=dumps(data), dedupe=key, at=self.at))
+            self.s.add(added[-1])
+        names = [self.name_of(i) or "" for i in ids]
+        # the webhook's copy of this event, in the same transaction (frontdesk.services.outbox_queue)
+        outbox_queue.enqueue(self, kind, rule, data, [self.name_of(n.recipient_id) or "" for n in added], added)
+        return names
 
 
 class Base:

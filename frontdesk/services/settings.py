@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from frontdesk.rules import protection, rotation, routing
 
@@ -65,12 +66,42 @@ def _money(key: str, raw: Any) -> str:
 def _script(key: str, raw: Any) -> dict[str, list[str]]:
     try:
         v = json.loads(raw) if isinstance(raw, str) else raw
-    except json.JSONDecodeError:
+    except ValueError:  # not JSON, or a number too long to read (Python's 4300-digit limit)
         raise BadInput(key, 'is not JSON: give {"zh_CN": [lines…], "en": [lines…]}') from None
     if not isinstance(v, dict) or not all(isinstance(x, list) and all(isinstance(t, str) and t.strip() for t in x)
                                           for x in v.values()):
         raise BadInput(key, 'must be {"zh_CN": [lines…], "en": [lines…]}')
     return v
+
+
+MAX_URL = 500
+
+
+def _url(key: str, raw: Any) -> str:
+    """An http(s) address with a host, or empty (no webhook: notices stay in the inbox)."""
+    v = str(raw).strip()
+    if v.lower() in ("", "none", "off", "-"):
+        return ""
+    if len(v) > MAX_URL:
+        raise BadInput(key, f"is {len(v)} characters long; at most {MAX_URL} allowed")
+    if any(ch.isspace() or not ch.isprintable() for ch in v):
+        raise BadInput(key, "must not contain spaces or control characters")
+    try:
+        parts = urlsplit(v)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise BadInput(key, f"{raw!r} is not a web address") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise BadInput(key, f"{raw!r} is not an http:// or https:// address with a host")
+    return v
+
+
+def shown_url(url: str) -> str:
+    """A webhook address without its secret (the robot's key or access token): scheme, host and path."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}{parts.path}" + ("?…" if parts.query else "")
 
 
 @dataclass(frozen=True)
@@ -92,7 +123,17 @@ SPECS: dict[str, Spec] = {
     "idle_lock_minutes": Spec(10, _int(1, 240), "R2.1"),
     "exam_pass_score": Spec(60, _int(0, 100), "R5.3"),
     "greeter_script": Spec(DEFAULT_SCRIPT, _script, "R3.1"),
+    # outbound notices (issue 6, part 4): a WeCom or DingTalk group robot; empty = inbox only
+    "webhook_url": Spec("", _url, "P1"),
+    "webhook_kind": Spec("wecom", _choice("wecom", "dingtalk"), "P1"),
+    "webhook_lang": Spec("zh_CN", _choice("en", "zh_CN"), "P1"),
 }
+SECRET = frozenset({"webhook_url"})  # shown without its key to anyone but the PM and the GM
+
+
+def shown(key: str, value: Any, full: bool) -> Any:
+    """A setting as a reader sees it: a secret one without its key unless `full` (the PM, the GM)."""
+    return value if full or key not in SECRET else shown_url(value)
 
 
 def parse(key: str, raw: Any) -> Any:

@@ -95,7 +95,7 @@ class StaffService(Base):
                  actor: str | None = None, project: str | None = None) -> dict[str, Any]:
         with self.op(actor, project, write=key is not None) as c:
             if key is None:
-                return {k: c.setting(k) for k in settings_mod.SPECS}
+                return {k: settings_mod.shown(k, c.setting(k), c.is_pm()) for k in settings_mod.SPECS}
             if value is None:
                 raise BadInput("value", f"give a value for {key}")
             new = settings_mod.parse(key, value)

@@ -303,3 +303,6 @@ from .models_deals import (APPEND_ONLY_DEALS, Assignment, Complaint, ComplaintEv
                            DealShare, Deposit, LargeDealDecision, Referral, Reflection, Unit)
 
 APPEND_ONLY = APPEND_ONLY + APPEND_ONLY_DEALS
+from .models_outbox import APPEND_ONLY_OUTBOX, OutboxAttempt, OutboxItem, OutboxOutcome  # noqa: E402,F401
+
+APPEND_ONLY = APPEND_ONLY + APPEND_ONLY_OUTBOX

@@ -86,6 +86,9 @@ class FrontdeskApp(App[None]):
         else:
             self.push_screen(SignInScreen())
         self.set_interval(self._idle_check_seconds, self._check_idle)
+        from .outbox_sender import OutboxSender
+
+        self.outbox_sender = OutboxSender(self)  # delivers the webhook's notices while the desk runs
 
     def sign_in_as(self, name: str) -> None:
         from .screens.desk import DeskScreen

@@ -371,6 +371,16 @@ drill_results = st.one_of(
 )
 
 
+# ----------------------------------------------------------------------------- outbound notices (issue 6, part 4)
+
+urls = st.one_of(
+    words,
+    st.sampled_from(["http://", "https://host:port/x", "ftp://a/b", "http://127.0.0.1:1/hook?key=k", "none", "",
+                     "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + "k" * 600, "http://[::1", "http://a b/"]),
+    st.from_regex(r"\Ahttps?://[a-z0-9.\-:\[\]@%]{0,30}(/[ -~]{0,40})?\Z", fullmatch=True),
+)
+
+
 @FUZZ
 @given(trainee=st.one_of(st.just(NEWBIE), words), score=st.one_of(st.integers(-1000, 1000).map(str), words),
        set_name=st.one_of(st.just("default"), words), note=opt(names), result=drill_results,
@@ -390,3 +400,24 @@ def test_drill_commands(db, trainee, score, set_name, note, result, raw, actor):
         saved.write_text(body, encoding="utf-8")
         code, _out, err = fd(db, "drill", "check", str(saved), as_=actor)
         assert code == 2 and err is not None and err["field"] == "file" and str(saved) in err["message"]
+
+
+@FUZZ
+@given(url=urls, kind=st.one_of(st.sampled_from(["wecom", "dingtalk"]), words),
+       lang=st.one_of(st.sampled_from(["en", "zh_CN"]), words),
+       number=opt(st.one_of(st.integers(-10**12, 10**12).map(str), words)), actor=st.sampled_from(STAFF))
+def test_outbox(db, url, kind, lang, number, actor):
+    """The webhook settings, then the sender and the list; the webhook is cleared again before
+    any send, so the fuzzing never posts anywhere."""
+    assume(all(_not_an_option(v) for v in (url, kind, lang, number)))
+    try:
+        fd(db, "settings", "webhook_url", url, as_=actor)
+        fd(db, "settings", "webhook_kind", kind, as_=actor)
+        fd(db, "settings", "webhook_lang", lang, as_=actor)
+        fd(db, "visit", "--phone", HELD, as_=PM)  # a notice may be queued now
+    finally:
+        fd(db, "settings", "webhook_url", "", as_=PM)
+    fd(db, "outbox", "list", *_flags(limit=number), as_=actor)
+    fd(db, "outbox", "send", *_flags(every=number), as_=actor)
+    if number == "1":
+        fd(db, "outbox", "send", "--loop", "--every", "1", "--rounds", number, as_=None)

@@ -127,6 +127,8 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     "importer.import_file":                     ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM
     "exporter.export":                          (OK, OK, OK, OK, OK, OK),                     # R2.1: masked/own-only
     "integrity.restore":                        ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM replaces the database
+    # issue 6 part 4: outbound notices — the delivery state is the console's
+    "outbox.list":                              ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM
 }
 
 # operations that take no acting user at all: not role-checked by the services (see the report)
@@ -137,6 +139,7 @@ NO_ACTOR = {
     "integrity.backup": "a copy; anyone who can open the file",
     "integrity.anchor": "reads the register heads; anyone who can open the file",
     "integrity.check_anchor": "read-only; anyone who can open the file",
+    "outbox.send": "delivers what the desk already decided; cron runs it with no user",
 }
 
 
@@ -317,6 +320,7 @@ OPS: dict[str, Op] = {
     "importer.import_file": _import,
     "exporter.export": _export,
     "integrity.restore": _restore,
+    "outbox.list": lambda sv, w, r, me: lambda: sv.outbox.list(actor=me),
 }
 
 CELLS = [(op, role) for op, row in MATRIX.items() for role, want in zip(ROLES, row) if want is not NA]

@@ -16,7 +16,8 @@ TABS = (("roster", RosterPane), ("approvals", ApprovalsPane), ("crossings", Cros
 
 
 class ConsoleScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "back", "Desk"), Binding("r", "reload", "Reload", show=False)] + [
+    BINDINGS = [Binding("escape", "back", "Desk"), Binding("r", "reload", "Reload", show=False),
+                Binding("o", "outbox", "Outbox", show=False)] + [
         Binding(str(i), f"tab('{name}')", name.title(), show=False) for i, (name, _p) in enumerate(TABS, 1)]
 
     def compose(self) -> ComposeResult:
@@ -38,6 +39,11 @@ class ConsoleScreen(Screen[None]):
 
     def action_tab(self, name: str) -> None:
         self.query_one("#console-tabs", TabbedContent).active = f"tab-{name}"
+
+    def action_outbox(self) -> None:
+        from .panes_outbox import OutboxScreen  # outbound notices (issue 6, part 4)
+
+        self.app.push_screen(OutboxScreen())
 
     def action_reload(self) -> None:
         for pane in self.query(Pane):

@@ -1,0 +1,48 @@
+"""Writing a notice into the outbox, inside the transaction of the event that made it.
+
+Called by Ctx.notify (services/base.py) once per event, after the inbox notices are added: when
+the project has a webhook (settings webhook_url / webhook_kind / webhook_lang) one message for
+the group robot is rendered in the project's language, every phone in it masked (the group is
+not the owner), and added to the same session — the event and its message commit together or
+not at all. Delivery is frontdesk.services.outbox's job."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Sequence
+
+from frontdesk import i18n
+from frontdesk.rules import phones
+from frontdesk.store.models import Notification, OutboxItem
+
+MAX_CONTENT = 2000  # WeCom takes 2048 bytes of text content; DingTalk more
+
+
+def robot_payload(content: str) -> dict[str, Any]:
+    """The JSON the WeCom and DingTalk group robots both take for a text message."""
+    return {"msgtype": "text", "text": {"content": content}}
+
+
+def render(project: str, kind: str, rule: str, data: dict[str, Any], to: Sequence[str], lang: str) -> str:
+    """The message as the group reads it: project, addressees, the notice, its rule; phones masked."""
+    text = i18n.notice_text(kind, lang, **data)
+    content = i18n.t("outbox.message", lang, project=project, to=", ".join(n for n in to if n) or "—",
+                     text=text, rule=rule or "—")
+    return phones.mask_in_text(content)[:MAX_CONTENT]
+
+
+def enqueue(c: Any, kind: str, rule: str, data: dict[str, Any], to: Sequence[str],
+            notices: Sequence[Notification]) -> OutboxItem | None:
+    """One outbox item for this event when a webhook is set and the event told someone."""
+    if not notices or not c.setting("webhook_url"):
+        return None
+    from .base import dumps  # the same JSON shape the inbox reads back
+
+    lang = c.setting("webhook_lang")
+    content = render(c.project.name, kind, rule, json.loads(dumps(data)), to, lang)
+    c.s.flush()  # the first notice's id, to tie the message to it
+    item = OutboxItem(project_id=c.pid, notice_id=notices[0].id, kind=kind, rule=rule,
+                      channel=c.setting("webhook_kind"), lang=lang, payload=dumps(robot_payload(content)),
+                      at=c.at, recorded_at=c.recorded_at)
+    c.s.add(item)
+    return item
