@@ -3,6 +3,8 @@ thread workers that report back on the UI thread."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any, Callable
 
 from textual import on
@@ -10,7 +12,23 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
+from frontdesk import i18n
 from frontdesk.services.errors import FrontdeskError
+
+
+def key_word(description: str) -> str:
+    """The catalog key of a footer word: "Away/back" → "ui.console_key.away_back"."""
+    return "ui.console_key." + re.sub(r"[^a-z0-9]+", "_", description.lower()).strip("_")
+
+
+def localise_bindings(node: Any) -> None:
+    """Footer words in the user's language: the bindings are declared in English; each has its
+    word in the catalog under `key_word(description)` (the console parts of the catalogs)."""
+    lang = node.app.lang
+    for key, bindings in list(node._bindings.key_to_bindings.items()):
+        node._bindings.key_to_bindings[key] = [
+            replace(b, description=i18n.t(k, lang)) if b.description and i18n.has_key(k := key_word(b.description), lang)
+            else b for b in bindings]
 
 
 class Pane(Vertical):
@@ -49,6 +67,7 @@ class Pane(Vertical):
         yield from ()
 
     def on_mount(self) -> None:
+        localise_bindings(self)
         table = self.table
         for key in self.COLUMNS:
             table.add_column(self.t(key))

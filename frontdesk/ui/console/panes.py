@@ -143,7 +143,7 @@ class CrossingsPane(Pane):
         self.cases = {str(x["crossing"]): x for x in cases}
         for key, x in self.cases.items():
             status = self.t("ui.status_open") if x["status"] == "open" else \
-                f"{x['decision']['outcome']}: {x['decision']['winner'] or '—'}"
+                f"{self.t('value.outcome.' + x['decision']['outcome'])}: {x['decision']['winner'] or '—'}"
             self.table.add_row(key, x["name"], x["holder"], x["claimant"], x["proposal"]["winner"] or "R8",
                                status, key=key)
         self.detail("" if cases else self.t("ui.no_crossings"))
