@@ -143,8 +143,10 @@ class ManagerService(Base):
             held = json.loads(ev.data).get("clients", [])
             queue, _ = roster.queues(c)
             people = roster.staffers(c)
-            takers = [i for i in queue if i in people and people[i].eligible] or \
-                [i for i in people if people[i].eligible]
+            # R6 with R3/R5.3: only who can follow up today — not away, not in induction (a shadow)
+            away = roster.away_today(c)
+            takers = [i for i in queue if i in people and people[i].eligible and people[i].present] or \
+                [i for i in people if people[i].eligible and i not in away]
             plan = []
             for n, cid in enumerate(held):
                 found = clientbook.by_id(c, cid)
@@ -159,6 +161,8 @@ class ManagerService(Base):
         """Apply a redistribution: each client handed to its advisor for follow-up (R6), in one transaction."""
         from frontdesk.store.models import Assignment
 
+        from . import roster
+
         with self.op(actor, project) as c:
             pm = _pm(c)
             done = []
@@ -167,6 +171,8 @@ class ManagerService(Base):
                 st = c.staff(row["to"], "to")
                 if st.role not in ("advisor", "trainee", "pm"):
                     raise BadInput("to", f"{st.name} is {st.role} and does not follow up clients")
+                if roster.in_induction(st):
+                    raise BadInput("to", f"{st.name} is in induction (R5.3) and does not follow up clients alone")
                 c.s.add(Assignment(project_id=c.pid, client_id=found.client.id, advisor_id=st.id, by_id=pm.id,
                                    note="R6 redistribution", at=c.at, day=c.today, recorded_at=c.recorded_at))
                 c.s.flush()

@@ -67,6 +67,7 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     "roster.show":                              (OK, OK, OK, OK, OK, OK),
     "roster.set":                               ("R3", "R3", "R3", OK, "R3", OK),             # R3 the PM sets it
     "roster.mark (someone else away)":          ("R3", "R3", "R3", OK, "R3", OK),             # decided: PM (or self)
+    "roster.copy_yesterday":                    ("R3", "R3", "R3", OK, "R3", OK),             # R3 the PM sets it
     "roster.mark (oneself away)":               (OK, OK, OK, BAD, BAD, BAD),                  # PM/admin/GM: not on the roster
     # the counter (R2.3, R3, R5.3)
     "reception.preview":                        (OK, OK, OK, OK, OK, OK),                     # R5.1 a trainee may watch; decided for admin/GM
@@ -255,6 +256,7 @@ OPS: dict[str, Op] = {
     "staff.trainee_pass": lambda sv, w, r, me: lambda: sv.staff.trainee_pass(NEWBIE, 80, actor=me),
     "roster.show": lambda sv, w, r, me: lambda: sv.roster.show(actor=me),
     "roster.set": lambda sv, w, r, me: lambda: sv.roster.set([LI, ZHANG, LIU], actor=me),
+    "roster.copy_yesterday": lambda sv, w, r, me: lambda: sv.roster.copy_yesterday(actor=me),
     "roster.mark (someone else away)": lambda sv, w, r, me: lambda: sv.roster.mark(ZHANG, True, actor=me),
     "roster.mark (oneself away)": lambda sv, w, r, me: lambda: sv.roster.mark(me, True, actor=me),
     "reception.preview": lambda sv, w, r, me: lambda: sv.reception.preview(NEW, actor=me),

@@ -164,7 +164,8 @@ async def test_every_tab_has_its_number_and_its_words(sv: Services, lang: str, t
         pane = app.screen.query_one(f"#pane-{tab}", Pane)
         assert app.focused is pane.table
         assert [str(c.label) for c in pane.table.columns.values()] == [i18n.t(k, lang) for k in pane.COLUMNS]
-        assert text(pane.query_one(".pane-keys", Static)) == i18n.t(f"ui.{tab}_keys", lang)
+        assert text(pane.query_one(".pane-keys", Static)) == i18n.t(pane.KEYS_HINT, lang)
+        assert pane.KEYS_HINT.endswith(f"{tab}_keys")
 
 
 async def test_escape_closes_the_prompt_before_the_console(sv: Services) -> None:

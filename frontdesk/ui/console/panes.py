@@ -17,9 +17,10 @@ class RosterPane(Pane):
     """The duty roster and rotation order (R3): move, add, remove, away/back, volume mode."""
 
     COLUMNS = ("ui.col_pos", "ui.col_advisor", "ui.col_status")
-    KEYS_HINT = "ui.roster_keys"
+    KEYS_HINT = "ui.console.roster_keys"
     BINDINGS = [Binding("u", "move(-1)", "Up"), Binding("d", "move(1)", "Down"), Binding("plus,equals_sign", "add", "Add"),
-                Binding("x", "remove", "Remove"), Binding("a", "away", "Away/back"), Binding("v", "volume", "Volume")]
+                Binding("x", "remove", "Remove"), Binding("a", "away", "Away/back"), Binding("v", "volume", "Volume"),
+                Binding("y", "copy_yesterday", "Copy yesterday")]
 
     def fetch(self) -> Any:
         return self.sv.roster.show(**self.me)
@@ -66,6 +67,10 @@ class RosterPane(Pane):
             away = name not in self.roster["away"]
             self.call(self.sv.roster.mark, name, away, **self.me,
                       then=lambda _r: self.done(f"{name}: {self.t('word.away' if away else 'word.back')}"))
+
+    def action_copy_yesterday(self) -> None:
+        self.call(self.sv.roster.copy_yesterday, **self.me,
+                  then=lambda r: self.done(_route_words(self, r["reasons"][:1])))
 
     def action_volume(self) -> None:
         new = "low" if self.roster["volume_mode"] == "high" else "high"
