@@ -101,6 +101,7 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     "deals.unit_add":                           ("R7", "R7", "R7", OK, OK, OK),               # decided: PM, GM, sales admin
     "deals.deposit":                            (OK, "R5.3", OK, OK, "R3", "R3"),             # decided
     "deals.large_decision":                     ("P2", "P2", "P2", OK, "P2", OK),             # P2 the PM decides
+    "deals.discount_request":                   (OK, "R5.3", OK, OK, "R3", "R3"),             # R7 asked by who sells; decided
     "deals.deal":                               (OK, "R5.3", OK, OK, "R3", "R3"),             # decided
     "deals.deal --closer (for another)":        ("P2", "R5.3", "P2", OK, "R3", "R3"),         # decided
     "deals.reflect (a trainee's first deal)":   ("R5.5", "R5.5", OK, "R5.5", "R5.5", "R5.5"),  # R5.5 written by the trainee
@@ -121,6 +122,8 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     "manager.redistribution":                   ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R6 the PM redistributes
     "manager.redistribute":                     ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R6
     "manager.daily":                            ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided
+    "manager.decide_discount":                  ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R7 only a PM approves
+    "manager.decide_referral":                  ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R1.1 the PM refers
     # Part 1: importing paper registers, exporting (R2.1 privacy)
     "importer.import_file":                     ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM
     "exporter.export":                          (OK, OK, OK, OK, OK, OK),                     # R2.1: masked/own-only
@@ -226,6 +229,18 @@ def _redistribution(sv: Services, _w: World, _role: str, me: str) -> Callable[[]
     return lambda: sv.manager.redistribution(LIU, actor=me)
 
 
+def _decide_discount(sv: Services, _w: World, _role: str, me: str) -> Callable[[], Any]:
+    req = sv.deals.discount_request("1-101", ZHANGS, "10000", actor=ZHANG)["request"]
+    return lambda: sv.manager.decide_discount(req, True, actor=me)
+
+
+def _decide_referral(sv: Services, _w: World, _role: str, me: str) -> Callable[[], Any]:
+    ref = sv.deals.referral(OWN["advisor"], "P2", actor=LI)
+    [item] = [it for it in sv.manager.approvals(actor=PM) if it["kind"] == "referral"]
+    assert item["advisor"] == ref["reporter"]
+    return lambda: sv.manager.decide_referral(item["id"], False, "同类项目不合适", actor=me)
+
+
 def _import(sv: Services, _w: World, _role: str, me: str) -> Callable[[], Any]:
     folder = Path(sv.db.url.removeprefix("sqlite:///")).parent
     src = folder / "registers.csv"
@@ -290,6 +305,8 @@ OPS: dict[str, Op] = {
     "deals.deal --closer (for another)": lambda sv, w, r, me: lambda: sv.deals.deal(
         "1-103", ZHANGS, "500000", closer=ZHANG, actor=me),
     "deals.reflect (a trainee's first deal)": lambda sv, w, r, me: lambda: sv.deals.reflect(w.deal, "心得", actor=me),
+    "deals.discount_request": lambda sv, w, r, me: lambda: sv.deals.discount_request("1-101", ZHANGS, "10000",
+                                                                                    actor=me),
     "deals.referral (another's client)": lambda sv, w, r, me: lambda: sv.deals.referral(ZHANGS, "P2", actor=me),
     "deals.referral (own client)": lambda sv, w, r, me: lambda: sv.deals.referral(OWN[r], "P2", actor=me),
     "deals.list_deals": lambda sv, w, r, me: lambda: sv.deals.list_deals(actor=me),
@@ -307,6 +324,8 @@ OPS: dict[str, Op] = {
     "manager.redistribute": lambda sv, w, r, me: lambda: sv.manager.redistribute(
         [{"client": w.client_zhang, "to": LI}], actor=me),
     "manager.daily": lambda sv, w, r, me: lambda: sv.manager.daily(actor=me),
+    "manager.decide_discount": _decide_discount,
+    "manager.decide_referral": _decide_referral,
     "importer.import_file": _import,
     "exporter.export": _export,
     "integrity.restore": _restore,

@@ -788,6 +788,9 @@ CALLS: dict[str, Call] = {
     "manager.redistribution": lambda sv, who, f: sv.manager.redistribution(CHEN, actor=who),
     "manager.redistribute": lambda sv, who, f: sv.manager.redistribute(f["plan"], actor=who),
     "manager.daily": lambda sv, who, f: sv.manager.daily(actor=who),
+    "manager.decide_discount": lambda sv, who, f: sv.manager.decide_discount(f["discount"], True, actor=who),
+    "manager.decide_referral": lambda sv, who, f: sv.manager.decide_referral(f["referral"], False, "不合适", actor=who),
+    "roster.copy_yesterday": lambda sv, who, f: sv.roster.copy_yesterday(actor=who),
 }
 
 
@@ -800,7 +803,11 @@ def facts(sv: Services, office: Office) -> dict[str, Any]:
     sv.staff.transfer(CHEN, OTHER, actor=PM)
     [fu] = pending(sv, "followup")
     lapsing = next(x for x in sv.manager.lapsing(actor=PM) if x["owner"] != CHEN)
-    return {"order": sv.roster.show(actor=PM)["order"], "followup": fu["id"],
+    sv.deals.unit_add("B-101", "800000", actor=PM)
+    discount = sv.deals.discount_request("B-101", phone, "10000", actor=LI)["request"]
+    sv.deals.referral(phone, OTHER, actor=LI)
+    [referral] = pending(sv, "referral")
+    return {"discount": discount, "referral": referral["id"],"order": sv.roster.show(actor=PM)["order"], "followup": fu["id"],
             "crossing": the_open_case(sv)["crossing"], "client": lapsing["client"], "unit": unit, "phone": phone,
             "plan": sv.manager.redistribution(CHEN, actor=PM)}
 

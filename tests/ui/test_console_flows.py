@@ -13,9 +13,10 @@ import pytest
 from frontdesk import i18n
 from frontdesk.services import Services
 from frontdesk.services.errors import BadInput, Refused
-from frontdesk.store.models import RosterEvent
+from frontdesk.store.models import Approval, RosterEvent
 
 from .conftest import CHEN, GM, LI, LIU, PM, SUN, TODAY, ZHANG, ZHAO, Office, rows, settle
+from .conftest import type_text
 from .test_console import DEMO, OTHER, all_rows, console_app, detail, notices, open_console, staff_id
 
 
@@ -77,3 +78,92 @@ def test_redistribution_proposes_only_who_can_follow_up_today(sv: Services, offi
     with pytest.raises(BadInput) as bad:
         sv.manager.redistribute(plan, actor=PM, project=DEMO)
     assert bad.value.field == "to" and SUN in str(bad.value)
+
+
+# approvals: discount requests (R7) and referrals (R1.1) ------------------------------------------
+
+def discount_asked(sv: Services, office: Office, amount: str = "20000") -> tuple[str, dict[str, Any]]:
+    phone = office.client_of(LI).phone
+    sv.deals.unit_add("B-808", "800000", actor=PM)
+    return phone, sv.deals.discount_request("B-808", phone, amount, "老客户介绍", actor=LI)
+
+
+async def test_y_approves_a_discount_and_the_deal_rests_on_it(sv: Services, office: Office) -> None:
+    phone, asked = discount_asked(sv, office)
+    app = console_app(sv)
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        pane = await open_console(pilot, "approvals")
+        key = f"discount:{asked['request']}"
+        pane.table.move_cursor(row=pane.table.get_row_index(key))
+        await settle(pilot)
+        assert rows(pane.table)[pane.table.cursor_row][0] == i18n.t("ui.approval_discount", "en")
+        assert "R7" in detail(pane) and "20000.00" in detail(pane)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("enter")  # no note: approve as it is
+        await settle(pilot)
+        assert key not in [pane.table.coordinate_to_cell_key((i, 0)).row_key.value
+                           for i in range(pane.table.row_count)]
+    [ap] = all_rows(sv, Approval, Approval.subject == f"discount#{asked['request']}")
+    assert (ap.kind, ap.approver_id, ap.by_id) == ("discount_approved", staff_id(sv, PM), staff_id(sv, PM))
+    assert ap.at is not None and ap.recorded_at is not None
+    deal = sv.deals.deal("B-808", phone, "780000", approved_by=PM, actor=LI)
+    assert any(r.code == "discount_approved" and r.data["request"] == asked["request"] for r in deal["reasons"])
+    told = [n for n in sv.inbox.list(actor=LI)["items"] if n["kind"] == "discount_request_approved"]
+    assert told, "the advisor is told"
+
+
+async def test_r_refuses_a_discount_with_a_reason_in_chinese(sv: Services, office: Office) -> None:
+    phone, asked = discount_asked(sv, office)
+    app = console_app(sv, lang="zh_CN")
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        pane = await open_console(pilot, "approvals")
+        pane.table.move_cursor(row=pane.table.get_row_index(f"discount:{asked['request']}"))
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("enter")  # empty: nothing is sent, a refusal needs its reason
+        await settle(pilot)
+        assert not all_rows(sv, Approval, Approval.subject == f"discount#{asked['request']}")
+        pane.table.move_cursor(row=pane.table.get_row_index(f"discount:{asked['request']}"))
+        await pilot.press("r")
+        await settle(pilot)
+        await type_text(pilot, "低于底价")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("低于底价" in n and "未获" in n for n in notices(app)), notices(app)
+    [ap] = all_rows(sv, Approval, Approval.subject == f"discount#{asked['request']}")
+    assert (ap.kind, ap.reason) == ("discount_refused", "低于底价")
+    with pytest.raises(Refused) as refused:
+        sv.deals.deal("B-808", phone, "780000", approved_by=PM, actor=LI)
+    assert refused.value.reason.code == "discount_not_approved"
+    with pytest.raises(BadInput):  # decided once
+        sv.manager.decide_discount(asked["request"], True, actor=PM)
+
+
+async def test_a_refused_referral_leaves_the_queue_and_credits_nobody(sv: Services, office: Office) -> None:
+    sv.staff.init(OTHER, "江南新城", actor=PM)
+    phone = office.client_of(LI).phone
+    sv.deals.referral(phone, OTHER, actor=LI)
+    [item] = [it for it in sv.manager.approvals(actor=PM) if it["kind"] == "referral"]
+    app = console_app(sv, project=DEMO)
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        pane = await open_console(pilot, "approvals")
+        pane.table.move_cursor(row=pane.table.get_row_index(f"referral:{item['id']}"))
+        await pilot.press("r")
+        await settle(pilot)
+        await type_text(pilot, "客户仍想在本项目买")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f"referral:{item['id']}" not in [pane.table.coordinate_to_cell_key((i, 0)).row_key.value
+                                                for i in range(pane.table.row_count)]
+    [ap] = all_rows(sv, Approval, Approval.subject == f"referral#{item['id']}")
+    assert (ap.kind, ap.reason, ap.by_id) == ("referral_refused", "客户仍想在本项目买", staff_id(sv, PM))
+    # the deal in the other project: the reporting advisor gets no 50% (R1.1)
+    sv.staff.add("江经理", "pm", actor=GM, project=OTHER)
+    sv.staff.add("江顾问", "advisor", actor="江经理", project=OTHER)
+    sv.roster.set(["江顾问"], actor="江经理", project=OTHER)
+    sv.deals.unit_add("C-1", "500000", actor="江经理", project=OTHER)
+    sv.reception.visit(phone, name="客户", actor="江经理", project=OTHER)
+    deal = sv.deals.deal("C-1", phone, "500000", actor="江顾问", project=OTHER)
+    assert [c["advisor"] for c in deal["credit"]] == ["江顾问"]
+    assert not any(r.code == "referral_half" for r in deal["reasons"])

@@ -124,13 +124,15 @@ class Pane(Vertical):
         return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
 
     # a one-line prompt for what a key needs to know ---------------------------------------
-    def ask(self, label: str, answer: Callable[[str], None], value: str = "") -> None:
+    def ask(self, label: str, answer: Callable[[Any], None], value: str = "", allow_empty: bool = False) -> None:
+        """`allow_empty`: Enter on an empty prompt answers None (an optional reason)."""
         prompt = self.query_one(".pane-prompt", Input)
         prompt.placeholder = label
         prompt.value = value
         prompt.display = True
         prompt.focus()
         self._answer = answer
+        self._allow_empty = allow_empty
 
     @on(Input.Submitted, ".pane-prompt")
     def _answered(self, event: Input.Submitted) -> None:
@@ -141,6 +143,8 @@ class Pane(Vertical):
         self.table.focus()
         if answer is not None and event.value.strip():
             answer(event.value.strip())
+        elif answer is not None and getattr(self, "_allow_empty", False):
+            answer(None)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a row: the tab's own Enter action, where it has one."""

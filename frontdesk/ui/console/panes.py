@@ -82,7 +82,7 @@ class ApprovalsPane(Pane):
     """What waits for the PM's signature or decision (R2.2, P2, R1.1)."""
 
     COLUMNS = ("ui.col_kind", "ui.col_day", "ui.col_advisor", "ui.col_client", "ui.col_facts")
-    KEYS_HINT = "ui.approvals_keys"
+    KEYS_HINT = "ui.console.approvals_keys"
     BINDINGS = [Binding("y", "approve", "Approve / alone"), Binding("s", "assist", "Assist"),
                 Binding("r", "refuse", "Refuse")]
 
@@ -114,6 +114,20 @@ class ApprovalsPane(Pane):
                       then=lambda r: self.done(_route_words(self, r["reasons"])))
         elif it["kind"] == "large_deal":
             self._large(it, "alone")
+        elif it["kind"] in ("discount", "referral"):
+            self._decide(it, True)
+
+    def _decide(self, it: dict[str, Any], approve: bool) -> None:
+        """R7 discounts and R1.1 referrals: approve with an optional reason, refuse with one."""
+        decide = self.sv.manager.decide_discount if it["kind"] == "discount" else self.sv.manager.decide_referral
+
+        def send(why: str | None) -> None:
+            self.call(decide, it["id"], approve, why, **self.me,
+                      then=lambda r: self.done(_route_words(self, r["reasons"])))
+        if approve:
+            self.ask(self.t("ui.console.ask_approve_reason"), send, allow_empty=True)
+        else:
+            self.ask(self.t("ui.console.ask_refuse_why"), send)
 
     def action_assist(self) -> None:
         it = self._current()
@@ -127,7 +141,9 @@ class ApprovalsPane(Pane):
 
     def action_refuse(self) -> None:
         it = self._current()
-        if it and it["kind"] == "followup":
+        if it and it["kind"] in ("discount", "referral"):
+            self._decide(it, False)
+        elif it and it["kind"] == "followup":
             self.ask(self.t("ui.ask_refuse_reason"), lambda why: self.call(
                 self.sv.manager.refuse_followup, it["id"], why, **self.me,
                 then=lambda r: self.done(_route_words(self, r["reasons"]))))
