@@ -623,7 +623,7 @@ async def test_figures_match_the_report(sv: Services, lang: str) -> None:
         spark = pane.query_one(Sparkline)
         assert list(spark.data) == daily["visits"] and sum(daily["visits"]) > 0
         caption = text(pane.query_one(".fig-caption", Static))
-        assert caption == i18n.t("ui.visits_per_day", lang, frm=daily["from"], to=daily["to"],
+        assert caption == i18n.t("ui.console.period_month", lang) + " · " + i18n.t("ui.visits_per_day", lang, frm=daily["from"], to=daily["to"],
                                  total=sum(daily["visits"]))
         bars = text(pane.query_one(".fig-bars", Static))
         for a in report["advisors"]:

@@ -16,7 +16,7 @@ from frontdesk.services.errors import BadInput, Refused
 from frontdesk.store.models import Approval, RosterEvent
 
 from .conftest import CHEN, GM, LI, LIU, PM, SUN, TODAY, ZHANG, ZHAO, Office, rows, settle
-from .conftest import type_text
+from .conftest import text, type_text
 from .test_console import DEMO, OTHER, all_rows, console_app, detail, notices, open_console, staff_id
 
 
@@ -167,3 +167,30 @@ async def test_a_refused_referral_leaves_the_queue_and_credits_nobody(sv: Servic
     deal = sv.deals.deal("C-1", phone, "500000", actor="江顾问", project=OTHER)
     assert [c["advisor"] for c in deal["credit"]] == ["江顾问"]
     assert not any(r.code == "referral_half" for r in deal["reasons"])
+
+
+# figures: the week beside the day and the month (R9) ---------------------------------------------
+
+@pytest.mark.parametrize(("key", "first"), [("w", "2026-11-21"), ("d", "2026-11-27"), ("m", "2026-11-01")])
+async def test_figures_period_keys(sv: Services, key: str, first: str) -> None:
+    app = console_app(sv, lang="zh_CN")
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_console(pilot, "figures")
+        if key == "m":
+            await pilot.press("w")
+            await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        report = sv.reports.report(first, TODAY.isoformat(), actor=PM)
+        assert [[r[0], r[1], r[2]] for r in rows(pane.table)] == [
+            [a["advisor"], str(a["receptions"]), str(a["turns"])] for a in report["advisors"]]
+        daily = sv.manager.daily(first, TODAY.isoformat(), actor=PM)
+        caption = text(pane.query_one(".fig-caption"))
+        period = {"w": "week", "d": "day", "m": "month"}[key]
+        assert caption.startswith(i18n.t(f"ui.console.period_{period}", "zh_CN"))
+        assert first in caption and f"共{sum(daily['visits'])}" in caption
+        assert pane.query_one(".fig-visits").data == (daily["visits"] or [0])
+        bars = text(pane.query_one(".fig-bars"))
+        busy = [a for a in report["advisors"] if a["turns"] or a["receptions"]]
+        assert all(a["advisor"] in bars for a in busy)
+        assert len(bars.splitlines()) <= 1 + (len(busy) + 1) // 2 + (0 if len(busy) > 4 else 2)
