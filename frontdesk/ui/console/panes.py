@@ -20,7 +20,7 @@ class RosterPane(Pane):
     KEYS_HINT = "ui.console.roster_keys"
     BINDINGS = [Binding("u", "move(-1)", "Up"), Binding("d", "move(1)", "Down"), Binding("plus,equals_sign", "add", "Add"),
                 Binding("x", "remove", "Remove"), Binding("a", "away", "Away/back"), Binding("v", "volume", "Volume"),
-                Binding("y", "copy_yesterday", "Copy yesterday")]
+                Binding("y", "copy_yesterday", "Yesterday")]
 
     def fetch(self) -> Any:
         return self.sv.roster.show(**self.me)
