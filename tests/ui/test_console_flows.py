@@ -194,3 +194,44 @@ async def test_figures_period_keys(sv: Services, key: str, first: str) -> None:
         busy = [a for a in report["advisors"] if a["turns"] or a["receptions"]]
         assert all(a["advisor"] in bars for a in busy)
         assert len(bars.splitlines()) <= 1 + (len(busy) + 1) // 2 + (0 if len(busy) > 4 else 2)
+
+
+# the advisor's door: d on a client's records asks for a discount (R7) ----------------------------
+
+async def test_d_on_client_records_requests_a_discount_the_pm_sees(sv: Services, office: Office) -> None:
+    from textual.widgets import Input as TextInput
+
+    from frontdesk.ui.app import make_app
+    from frontdesk.ui.screens.client import ClientScreen
+    from frontdesk.ui.screens.discount import DiscountScreen
+
+    client = office.client_of(LI)
+    sv.deals.unit_add("B-808", "800000", actor=PM)
+    app = make_app(sv, lang="zh_CN", user=LI)
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await settle(pilot)
+        [item] = sv.desk.search(client.phone, actor=LI)["items"]
+        await app.push_screen(ClientScreen(item))
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscountScreen)
+        assert app.focused is app.screen.query_one("#d-unit", TextInput)  # the phone is filled in: own client
+        await type_text(pilot, "B-808")
+        await pilot.press("tab")
+        await type_text(pilot, "9000000")  # more than the list price: refused, the dialog stays
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscountScreen)
+        assert "discount" in text(app.screen.query_one("#d-error")).lower() or "折扣" in text(
+            app.screen.query_one("#d-error"))
+        app.screen.query_one("#d-amount", TextInput).value = "20000"
+        await pilot.press("tab")
+        await type_text(pilot, "老客户")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientScreen)
+        assert any("B-808" in n for n in notices(app)), notices(app)
+    [item] = [it for it in sv.manager.approvals(actor=PM) if it["kind"] == "discount"]
+    assert (item["advisor"], item["unit"], item["day"]) == (LI, "B-808", TODAY)
+    assert "20000.00" in item["facts"] and "老客户" in item["facts"]
