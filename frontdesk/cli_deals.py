@@ -17,6 +17,8 @@ unit_app = typer.Typer(help="Units and their list prices (R1.2, R7).")
 complaint_app = typer.Typer(help="Complaints and suggestions (R10).")
 app.add_typer(unit_app, name="unit")
 app.add_typer(complaint_app, name="complaint")
+discount_app = typer.Typer(help="Discount requests 折扣审批 (R7): the advisor asks, the PM decides.")
+app.add_typer(discount_app, name="discount")
 
 
 @unit_app.command("add")
@@ -49,6 +51,27 @@ def deal(ctx: typer.Context, unit: str = typer.Option(..., "--unit"), phone: str
     """Record a deal and its credit (R7, P2, R6, R1.1, R3.2, R8)."""
     run(ctx, lambda sv, o: sv.deals.deal(unit, phone, amount, discount, approved_by, share, closer, actor=o.user,
                                          project=o.project))
+
+
+@discount_app.command("request")
+def discount_request(ctx: typer.Context, unit: str = typer.Option(..., "--unit"), phone: str = typer.Option(..., "--phone"),
+                     discount: str = typer.Option(..., "--discount"), note: Optional[str] = typer.Option(None, "--note")) -> None:
+    """Ask the PM for a discount on a unit for a client (R7); a deal below the list names the PM who approved it."""
+    run(ctx, lambda sv, o: sv.deals.discount_request(unit, phone, discount, note, actor=o.user, project=o.project))
+
+
+@discount_app.command("decide")
+def discount_decide(ctx: typer.Context, request_id: str, approve: bool = typer.Option(False, "--approve"),
+                    refuse: bool = typer.Option(False, "--refuse"),
+                    reason: Optional[str] = typer.Option(None, "--reason", help="Required with --refuse.")) -> None:
+    """The PM approves or refuses a discount request (R7)."""
+    from frontdesk.services.errors import BadInput
+
+    def do(sv: Any, o: Opts) -> Any:
+        if approve == refuse:
+            raise BadInput("decision", "give exactly one of --approve or --refuse")
+        return sv.manager.decide_discount(_int(request_id, "id"), approve, reason, actor=o.user, project=o.project)
+    run(ctx, do)
 
 
 @app.command()

@@ -126,9 +126,9 @@ def shots(sv: Services, office: Office, lang: str) -> dict[str, tuple[Callable[[
         "help": (desk, keys("question_mark"), "HelpScreen"),
         "shadow-desk": (lambda: desk(TRAINEE), keys(), "DeskScreen"),
         "board": (lambda: BoardApp(sv, lang=lang), keys(), "Screen"),
-        # the project manager's console (m on the desk): the roster tab, and the R9 figures tab
+        # the project manager's console (m on the desk): the roster tab, and the R9 figures tab (the week, w)
         "console": (lambda: desk(PM), keys("m", "1"), "ConsoleScreen"),
-        "console-figures": (lambda: desk(PM), keys("m", "6"), "ConsoleScreen"),
+        "console-figures": (lambda: desk(PM), keys("m", "6", "w"), "ConsoleScreen"),
     }
 
 

@@ -14,10 +14,10 @@ from sqlmodel import select
 
 from frontdesk.rules import credit as credit_rules
 from frontdesk.rules.reasons import Reason
-from frontdesk.store.models import (Crossing, CrossingDecision, Deal, DealShare, Deposit, LargeDealDecision, Project,
-                                    Referral, Reflection, RegisterEntry, Staff, StaffEvent, Unit)
+from frontdesk.store.models import (Approval, Crossing, CrossingDecision, Deal, DealShare, Deposit, LargeDealDecision,
+                                    Project, Referral, Reflection, RegisterEntry, Staff, StaffEvent, Unit)
 
-from . import clientbook
+from . import clientbook, discounts
 from .base import Base, Ctx, clean_text, dumps
 from .errors import BadInput, Refused
 
@@ -110,6 +110,14 @@ class DealService(Base):
             return {"deposit": dep.id, "unit": u.code, "amount": amt, "client": found.client.id,
                     "notified": told, "reasons": c.named(reasons)}
 
+    def discount_request(self, unit: str, phone: str, discount: str, note: str | None = None,
+                         actor: str | None = None, project: str | None = None) -> dict[str, Any]:
+        """R7: the advisor asks the PM for a discount on a unit for a client; the PM decides in the console."""
+        with self.op(actor, project) as c:
+            me = _closer(c)
+            u = unit_by_code(c, unit)
+            return discounts.request(c, me, u, phone, parse_amount(discount, "discount"), note)
+
     def large_decision(self, unit: str, phone: str, decision: str, note: str | None = None,
                        actor: str | None = None, project: str | None = None) -> dict[str, Any]:
         """P2: the PM assists, or consents to the advisor handling the large deal alone."""
@@ -161,8 +169,10 @@ class DealService(Base):
                 if approver.role not in ("pm", "gm"):
                     raise Refused(Reason("R7", "approver_not_pm", {"advisor": approver.id}),
                                   f"{approver.name} is not a PM: only a PM approves discounts")
+                req = discounts.approved_for(c, u, clientbook.group(c, found.client.id), given, approver)
                 disc = given
-                reasons.append(Reason("R7", "discount_approved", {"discount": given, "pm": approver.id}))
+                reasons.append(Reason("R7", "discount_approved", {"discount": given, "pm": approver.id,
+                                                                  "request": req.id}))
             facts = _facts(c, found, amt, me, u, parse_shares(c, shares) if shares else None)
             try:
                 cr = credit_rules.credit(facts)
@@ -288,6 +298,9 @@ def _facts(c: Ctx, found: clientbook.Found, amount: Decimal, closer: Staff, u: U
                                                 RegisterEntry.route == "duty", RegisterEntry.advisor_id == closer.id)).first()
     referral = c.s.exec(select(Referral).where(Referral.to_project_id == c.pid, Referral.e164 == found.phone.e164)
                         .order_by(Referral.id.desc())).first()  # type: ignore[union-attr]
+    if referral is not None and c.s.exec(select(Approval.id).where(  # refused by the PM (R1.1): no credit
+            Approval.subject == f"referral#{referral.id}", Approval.kind == "referral_refused")).first():
+        referral = None
     return credit_rules.DealFacts(
         amount=amount, day=c.today, closer=closer.id, owner=own.owner,  # type: ignore[arg-type]
         threshold=Decimal(str(c.setting("large_deal_threshold"))), company_rate=Decimal(c.setting("company_rate")),

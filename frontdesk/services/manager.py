@@ -16,12 +16,13 @@ from frontdesk.rules.reasons import Reason
 from frontdesk.store.models import (Approval, Client, Deposit, FollowUp, FollowUpVerification, LargeDealDecision,
                                     Person, Phone, Referral, RegisterEntry, Staff, StaffEvent, Unit)
 
-from . import clientbook
+from . import clientbook, discounts
 from .base import Base, Ctx, clean_text, dumps
 from .errors import BadInput
 
 PENDING_DAYS = 30  # how far back the approvals queue looks
 LAPSE_HORIZON = 3  # "clients about to lapse": the next three days
+REFERRAL_KINDS = ("referral_approved", "referral_refused")
 
 
 def _pm(c: Ctx) -> Staff:
@@ -59,12 +60,48 @@ class ManagerService(Base):
                               "facts": f"{unit.code} {unit.list_price}", "unit": unit.code,
                               "reasons": [Reason("P2", "large_needs_pm", {"amount": unit.list_price,
                                                                           "threshold": threshold})]})
+            for it in discounts.pending(c):
+                cid = it.pop("client_id")
+                items.append({**it, "client": _label(c, cid)})
+            decided = {a.subject for a in c.s.exec(select(Approval).where(
+                Approval.project_id == c.pid, Approval.kind.in_(REFERRAL_KINDS)))}  # type: ignore[attr-defined]
             for ref in c.s.exec(select(Referral).where(Referral.project_id == c.pid, Referral.at >= since)):
+                if f"referral#{ref.id}" in decided:
+                    continue
                 items.append({"kind": "referral", "id": ref.id, "rule": "R1.1", "day": ref.at.date(),
                               "advisor": c.name_of(ref.reporter_id), "client": _label(c, ref.client_id),
                               "facts": "", "reasons": [Reason("R1.1", "referral_recorded", {
                                   "advisor": c.name_of(ref.reporter_id), "to": ref.to_project_id})]})
             return items
+
+    def decide_discount(self, request_id: int, approve: bool, reason: str | None = None, actor: str | None = None,
+                        project: str | None = None) -> dict[str, Any]:
+        """R7: the PM approves or refuses an advisor's discount request; a refusal says why."""
+        with self.op(actor, project) as c:
+            return discounts.decide(c, _pm(c), request_id, approve, reason)
+
+    def decide_referral(self, referral_id: int, approve: bool, reason: str | None = None,
+                        actor: str | None = None, project: str | None = None) -> dict[str, Any]:
+        """R1.1: the PM confirms a reported client's referral to a similar project, or refuses it with a
+        reason — a refused referral credits nobody if the client buys there (a private deal, never credit)."""
+        with self.op(actor, project) as c:
+            pm = _pm(c)
+            ref = c.s.get(Referral, referral_id) if 0 < referral_id < 2**63 else None
+            if ref is None or ref.project_id != c.pid:
+                raise BadInput("id", f"no referral #{referral_id} in project {c.project.code}")
+            subject = f"referral#{ref.id}"
+            if c.s.exec(select(Approval.id).where(Approval.project_id == c.pid, Approval.subject == subject,
+                                                  Approval.kind.in_(REFERRAL_KINDS))).first():  # type: ignore[attr-defined]
+                raise BadInput("id", f"referral #{referral_id} is decided already")
+            why = clean_text(reason, "reason", 500, required=not approve)
+            kind = REFERRAL_KINDS[0] if approve else REFERRAL_KINDS[1]
+            c.s.add(Approval(project_id=c.pid, kind=kind, approver=pm.name, approver_id=pm.id, reason=why,
+                             subject=subject, by_id=pm.id, at=c.at, recorded_at=c.recorded_at))
+            c.notify([ref.reporter_id], kind, "R1.1", {"client": _label(c, ref.client_id), "pm": pm.name,
+                                                       "reason": why or "—"})
+            return {"referral": ref.id, "approved": approve, "reporter": c.name_of(ref.reporter_id),
+                    "reasons": [Reason("R1.1", kind, {"advisor": c.name_of(ref.reporter_id), "pm": pm.name,
+                                                      "reason": why or "—"})]}
 
     def refuse_followup(self, followup_id: int, reason: str, actor: str | None = None,
                         project: str | None = None) -> dict[str, Any]:
@@ -144,8 +181,10 @@ class ManagerService(Base):
             held = json.loads(ev.data).get("clients", [])
             queue, _ = roster.queues(c)
             people = roster.staffers(c)
-            takers = [i for i in queue if i in people and people[i].eligible] or \
-                [i for i in people if people[i].eligible]
+            # R6 with R3/R5.3: only who can follow up today — not away, not in induction (a shadow)
+            away = roster.away_today(c)
+            takers = [i for i in queue if i in people and people[i].eligible and people[i].present] or \
+                [i for i in people if people[i].eligible and i not in away]
             plan = []
             for n, cid in enumerate(held):
                 found = clientbook.by_id(c, cid)
@@ -160,6 +199,8 @@ class ManagerService(Base):
         """Apply a redistribution: each client handed to its advisor for follow-up (R6), in one transaction."""
         from frontdesk.store.models import Assignment
 
+        from . import roster
+
         with self.op(actor, project) as c:
             pm = _pm(c)
             done = []
@@ -168,6 +209,8 @@ class ManagerService(Base):
                 st = c.staff(row["to"], "to")
                 if st.role not in ("advisor", "trainee", "pm"):
                     raise BadInput("to", f"{st.name} is {st.role} and does not follow up clients")
+                if roster.in_induction(st):
+                    raise BadInput("to", f"{st.name} is in induction (R5.3) and does not follow up clients alone")
                 c.s.add(Assignment(project_id=c.pid, client_id=found.client.id, advisor_id=st.id, by_id=pm.id,
                                    note="R6 redistribution", at=c.at, day=c.today, recorded_at=c.recorded_at))
                 c.s.flush()

@@ -133,3 +133,31 @@ class RosterService(Base):
             log(c, "away" if away else "back", st.id)
             c.s.flush()
             return self._show(c)
+
+    def copy_yesterday(self, actor: str | None = None, project: str | None = None) -> dict[str, Any]:
+        """Today's rotation order = the last order set before today (R3), less anyone who has left
+        the project or the roster roles since; recorded as a new `set` with where it came from."""
+        with self.op(actor, project) as c:
+            c.require("pm", "gm", rule="R3", code="pm_sets_roster")
+            last = c.s.exec(select(RosterEvent).where(RosterEvent.project_id == c.pid, RosterEvent.kind == "set",
+                                                      RosterEvent.day < c.today)
+                            .order_by(RosterEvent.at.desc(), RosterEvent.id.desc())).first()  # type: ignore[attr-defined]
+            if last is None:
+                raise Refused(Reason("R3", "no_earlier_roster", {}), "no roster was set before today: set one")
+            ids, dropped = [], []
+            for sid in json.loads(last.data).get("order", []):
+                st = c.s.get(Staff, sid)
+                if st is not None and st.active and st.project_id == c.pid and st.role in ROSTER_ROLES:
+                    ids.append(sid)
+                else:
+                    dropped.append(sid)
+            if not ids:
+                raise Refused(Reason("R3", "no_earlier_roster", {}), "nobody on the last roster still works here")
+            save_queues(c, ids, rotation.duty_queue(ids))
+            log(c, "set", None, {"order": ids, "copied_from": last.day.isoformat()})
+            c.s.flush()
+            out = self._show(c)
+            out["copied_from"] = last.day
+            out["dropped"] = [c.name_of(i) for i in dropped]
+            out["reasons"] = c.named([Reason("R3", "roster_copied", {"date": last.day})]) + out["reasons"]
+            return out

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0004"  # the newest migration; opening a database older than this upgrades it
+HEAD = "0005"  # the newest migration; opening a database older than this upgrades it
 BUSY_TIMEOUT_MS = 30_000
 # The key of the advisory lock every PostgreSQL write transaction takes ("fdsk"). Advisory
 # locks are scoped to one database, so two offices' databases on one server never wait on

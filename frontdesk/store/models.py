@@ -300,7 +300,7 @@ APPEND_ONLY = (
 # the tables of what happens after the counter live beside these (imported so that the
 # metadata, the migrations and `from frontdesk.store.models import Deal` see them)
 from .models_deals import (APPEND_ONLY_DEALS, Assignment, Complaint, ComplaintEvent, Deal,  # noqa: E402,F401
-                           DealShare, Deposit, LargeDealDecision, Referral, Reflection, Unit)
+                           DealShare, DiscountRequest, Deposit, LargeDealDecision, Referral, Reflection, Unit)
 
 APPEND_ONLY = APPEND_ONLY + APPEND_ONLY_DEALS
 from .models_outbox import APPEND_ONLY_OUTBOX, OutboxAttempt, OutboxItem, OutboxOutcome  # noqa: E402,F401

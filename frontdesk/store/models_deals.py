@@ -137,5 +137,22 @@ class Assignment(SQLModel, table=True):
     recorded_at: datetime = Field(sa_type=DateTime())
 
 
+class DiscountRequest(SQLModel, table=True):
+    """R7: an advisor asks the PM for a discount on a unit for a client; the PM's decision is an
+    Approval row (kind discount_approved | discount_refused, subject "discount#ID"), and a deal
+    below the list price names the approving PM of such a request."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    client_id: int = Field(foreign_key="client.id")
+    advisor_id: int = Field(foreign_key="staff.id")
+    discount: Decimal = Field(sa_type=Numeric(14, 2))
+    note: str = ""
+    at: datetime = Field(sa_type=DateTime())
+    day: date
+    recorded_at: datetime = Field(sa_type=DateTime())
+
+
 APPEND_ONLY_DEALS = ("assignment", "deposit", "largedealdecision", "deal", "dealshare", "reflection", "referral", "complaint",
-                     "complaintevent")
+                     "complaintevent", "discountrequest")

@@ -120,7 +120,20 @@ def test_deal_below_list_needs_a_pm_approval_r7(desk: FD) -> None:
     code, _, err = desk("deal", "--unit", "A-101", "--phone", P1, "--amount", "780000", "--approved-by", "无名氏",
                         as_=LI, at=LATER)
     assert_error(code, err, 2, field="approved_by")
+    code, _, err = desk("deal", "--unit", "A-101", "--phone", P1, "--amount", "780000", "--approved-by", PM,
+                        as_=LI, at=LATER)
+    assert_error(code, err, 1, rule="R7")  # no approved request yet
     assert money_counts(desk) == before
+    asked = desk.ok("discount", "request", "--unit", "A-101", "--phone", P1, "--discount", "20000", as_=LI, at=LATER)
+    assert asked["status"] == "pending" and has_rule(asked["reasons"], "R7")
+    code, _, err = desk("discount", "decide", str(asked["request"]), "--approve", as_=LI, at=LATER)
+    assert_error(code, err, 1, rule="R2.1")  # only the PM decides
+    code, _, err = desk("discount", "decide", str(asked["request"]), as_=PM, at=LATER)
+    assert_error(code, err, 2, field="decision")
+    code, _, err = desk("discount", "decide", str(asked["request"]), "--refuse", as_=PM, at=LATER)
+    assert_error(code, err, 2, field="reason")  # a refusal says why
+    decided = desk.ok("discount", "decide", str(asked["request"]), "--approve", "--reason", "老客户", as_=PM, at=LATER)
+    assert decided["approved"] is True
     out = desk.ok("deal", "--unit", "A-101", "--phone", P1, "--amount", "780000", "--approved-by", PM, as_=LI,
                   at=LATER)
     assert has_rule(out["reasons"], "R7")

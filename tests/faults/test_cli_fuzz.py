@@ -421,3 +421,18 @@ def test_outbox(db, url, kind, lang, number, actor):
     fd(db, "outbox", "send", *_flags(every=number), as_=actor)
     if number == "1":
         fd(db, "outbox", "send", "--loop", "--every", "1", "--rounds", number, as_=None)
+
+
+@FUZZ
+@given(discount=amounts, phone=st.one_of(st.just(HELD), phones), note=opt(names),
+       ident=st.one_of(st.integers(-10**20, 10**20).map(str), words), reason=opt(names),
+       decision=st.sampled_from([["--approve"], ["--refuse"], [], ["--approve", "--refuse"]]),
+       actor=st.sampled_from(STAFF))
+def test_discount_request_and_decision(db, discount, phone, note, ident, reason, decision, actor):
+    """R7: `discount request` and `discount decide` (the console's approvals queue has the same calls)."""
+    assume(all(_not_an_option(v) for v in (discount, phone, note, ident, reason)))
+    code, out, _ = fd(db, "discount", "request", "--unit", "1-101", "--phone", phone, "--discount", discount,
+                      *_flags(note=note), as_=actor)
+    target = str(out["request"]) if code == 0 else ident
+    fd(db, "discount", "decide", target, *decision, *_flags(reason=reason), as_=actor)
+    fd(db, "discount", "decide", target, *decision, *_flags(reason=reason), as_=PM)

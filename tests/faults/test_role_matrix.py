@@ -70,6 +70,7 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     "roster.show":                              (OK, OK, OK, OK, OK, OK),
     "roster.set":                               ("R3", "R3", "R3", OK, "R3", OK),             # R3 the PM sets it
     "roster.mark (someone else away)":          ("R3", "R3", "R3", OK, "R3", OK),             # decided: PM (or self)
+    "roster.copy_yesterday":                    ("R3", "R3", "R3", OK, "R3", OK),             # R3 the PM sets it
     "roster.mark (oneself away)":               (OK, OK, OK, BAD, BAD, BAD),                  # PM/admin/GM: not on the roster
     # the counter (R2.3, R3, R5.3)
     "reception.preview":                        (OK, OK, OK, OK, OK, OK),                     # R5.1 a trainee may watch; decided for admin/GM
@@ -103,6 +104,7 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     "deals.unit_add":                           ("R7", "R7", "R7", OK, OK, OK),               # decided: PM, GM, sales admin
     "deals.deposit":                            (OK, "R5.3", OK, OK, "R3", "R3"),             # decided
     "deals.large_decision":                     ("P2", "P2", "P2", OK, "P2", OK),             # P2 the PM decides
+    "deals.discount_request":                   (OK, "R5.3", OK, OK, "R3", "R3"),             # R7 asked by who sells; decided
     "deals.deal":                               (OK, "R5.3", OK, OK, "R3", "R3"),             # decided
     "deals.deal --closer (for another)":        ("P2", "R5.3", "P2", OK, "R3", "R3"),         # decided
     "deals.reflect (a trainee's first deal)":   ("R5.5", "R5.5", OK, "R5.5", "R5.5", "R5.5"),  # R5.5 written by the trainee
@@ -123,6 +125,8 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     "manager.redistribution":                   ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R6 the PM redistributes
     "manager.redistribute":                     ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R6
     "manager.daily":                            ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided
+    "manager.decide_discount":                  ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R7 only a PM approves
+    "manager.decide_referral":                  ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R1.1 the PM refers
     # Part 1: importing paper registers, exporting (R2.1 privacy)
     "importer.import_file":                     ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM
     "exporter.export":                          (OK, OK, OK, OK, OK, OK),                     # R2.1: masked/own-only
@@ -233,6 +237,18 @@ def _redistribution(sv: Services, _w: World, _role: str, me: str) -> Callable[[]
     return lambda: sv.manager.redistribution(LIU, actor=me)
 
 
+def _decide_discount(sv: Services, _w: World, _role: str, me: str) -> Callable[[], Any]:
+    req = sv.deals.discount_request("1-101", ZHANGS, "10000", actor=ZHANG)["request"]
+    return lambda: sv.manager.decide_discount(req, True, actor=me)
+
+
+def _decide_referral(sv: Services, _w: World, _role: str, me: str) -> Callable[[], Any]:
+    ref = sv.deals.referral(OWN["advisor"], "P2", actor=LI)
+    [item] = [it for it in sv.manager.approvals(actor=PM) if it["kind"] == "referral"]
+    assert item["advisor"] == ref["reporter"]
+    return lambda: sv.manager.decide_referral(item["id"], False, "同类项目不合适", actor=me)
+
+
 def _import(sv: Services, _w: World, _role: str, me: str) -> Callable[[], Any]:
     folder = _folder(sv)
     src = folder / "registers.csv"
@@ -267,6 +283,7 @@ OPS: dict[str, Op] = {
         PASSED if me == NEWBIE else NEWBIE, actor=me),
     "roster.show": lambda sv, w, r, me: lambda: sv.roster.show(actor=me),
     "roster.set": lambda sv, w, r, me: lambda: sv.roster.set([LI, ZHANG, LIU], actor=me),
+    "roster.copy_yesterday": lambda sv, w, r, me: lambda: sv.roster.copy_yesterday(actor=me),
     "roster.mark (someone else away)": lambda sv, w, r, me: lambda: sv.roster.mark(ZHANG, True, actor=me),
     "roster.mark (oneself away)": lambda sv, w, r, me: lambda: sv.roster.mark(me, True, actor=me),
     "reception.preview": lambda sv, w, r, me: lambda: sv.reception.preview(NEW, actor=me),
@@ -300,6 +317,8 @@ OPS: dict[str, Op] = {
     "deals.deal --closer (for another)": lambda sv, w, r, me: lambda: sv.deals.deal(
         "1-103", ZHANGS, "500000", closer=ZHANG, actor=me),
     "deals.reflect (a trainee's first deal)": lambda sv, w, r, me: lambda: sv.deals.reflect(w.deal, "心得", actor=me),
+    "deals.discount_request": lambda sv, w, r, me: lambda: sv.deals.discount_request("1-101", ZHANGS, "10000",
+                                                                                    actor=me),
     "deals.referral (another's client)": lambda sv, w, r, me: lambda: sv.deals.referral(ZHANGS, "P2", actor=me),
     "deals.referral (own client)": lambda sv, w, r, me: lambda: sv.deals.referral(OWN[r], "P2", actor=me),
     "deals.list_deals": lambda sv, w, r, me: lambda: sv.deals.list_deals(actor=me),
@@ -317,6 +336,8 @@ OPS: dict[str, Op] = {
     "manager.redistribute": lambda sv, w, r, me: lambda: sv.manager.redistribute(
         [{"client": w.client_zhang, "to": LI}], actor=me),
     "manager.daily": lambda sv, w, r, me: lambda: sv.manager.daily(actor=me),
+    "manager.decide_discount": _decide_discount,
+    "manager.decide_referral": _decide_referral,
     "importer.import_file": _import,
     "exporter.export": _export,
     "integrity.restore": _restore,

@@ -224,8 +224,24 @@ def test_r7_deal_below_list_needs_a_pm_approval(office):
         office.sv.deals.deal("A-101", ZHANGSAN, "780000", approved_by=ZHANG, actor=LI)
     assert (exc.value.reason.rule, exc.value.reason.code) == ("R7", "approver_not_pm")
     assert office.counts(*MONEY_TABLES) == before
+    # a PM's name is not enough: the discount rests on a request that PM approved (R7)
+    with pytest.raises(Refused) as exc:
+        office.sv.deals.deal("A-101", ZHANGSAN, "780000", approved_by=PM, actor=LI)
+    assert (exc.value.reason.rule, exc.value.reason.code) == ("R7", "discount_not_approved")
+    small = office.sv.deals.discount_request("A-101", ZHANGSAN, "10000", actor=LI)["request"]
+    office.sv.manager.decide_discount(small, True, actor=PM)
+    with pytest.raises(Refused) as exc:  # approved, but for less than given
+        office.sv.deals.deal("A-101", ZHANGSAN, "780000", approved_by=PM, actor=LI)
+    assert exc.value.reason.code == "discount_not_approved"
+    asked = office.sv.deals.discount_request("A-101", ZHANGSAN, "20000", actor=LI)
+    assert asked["status"] == "pending" and asked["notified"] == [PM]
+    with pytest.raises(Refused) as exc:  # not decided yet
+        office.sv.deals.deal("A-101", ZHANGSAN, "780000", approved_by=PM, actor=LI)
+    assert office.counts(*MONEY_TABLES) == before
+    office.sv.manager.decide_discount(asked["request"], True, "老客户", actor=PM)
 
     r = office.sv.deals.deal("A-101", ZHANGSAN, "780000", approved_by=PM, actor=LI)
+    assert reason(r["reasons"], "discount_approved").data["request"] == asked["request"]
     assert reason(r["reasons"], "discount_approved").rule == "R7"
     assert reason(r["reasons"], "discount_approved").data["pm"] == PM
     assert credit_of(r) == {LI: (D(100), D("780000.00"))}

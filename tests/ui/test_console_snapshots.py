@@ -21,7 +21,7 @@ from frontdesk.ui.app import make_app
 from frontdesk.ui.console.redistribute import RedistributeScreen
 from frontdesk.ui.console.screen import ConsoleScreen
 
-from .conftest import LANGS, PM, SIZES, ZHANG, freeze, settle
+from .conftest import LANGS, LI, PM, SIZES, ZHANG, freeze, settle
 
 TABS = ("roster", "approvals", "crossings", "people", "lapsing", "figures", "settings")
 CASES = [pytest.param(size, lang, id=f"{lang}-{size[0]}x{size[1]}") for size in SIZES for lang in LANGS]
@@ -69,3 +69,18 @@ def test_redistribute(snap_compare, sv: Services, size, lang) -> None:
 
     app = make_app(sv, lang=lang, user=PM, project=project)
     assert snap_compare(app, terminal_size=size, run_before=console_tab("people", then=dialog))
+
+
+@case
+def test_approvals_with_a_discount_request(snap_compare, sv: Services, size, lang) -> None:
+    """R7: 李娜 asks for a discount; the queue shows it beside the unreachable follow-up."""
+    phone = next(c["phone"] for c in load_dataset()["clients"]
+                 if sv.records.owner(c["phone"], actor=PM)["owner"] == LI)
+    sv.deals.unit_add("B-808", "800000", actor=PM)
+    sv.deals.discount_request("B-808", phone, "20000", "老客户介绍", actor=LI)
+
+    async def last_row(pilot: Pilot) -> None:
+        await pilot.press("down")
+
+    app = make_app(sv, lang=lang, user=PM)
+    assert snap_compare(app, terminal_size=size, run_before=console_tab("approvals", then=last_row))

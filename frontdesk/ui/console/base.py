@@ -3,6 +3,8 @@ thread workers that report back on the UI thread."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any, Callable
 
 from textual import on
@@ -10,7 +12,23 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
+from frontdesk import i18n
 from frontdesk.services.errors import FrontdeskError
+
+
+def key_word(description: str) -> str:
+    """The catalog key of a footer word: "Away/back" → "ui.console_key.away_back"."""
+    return "ui.console_key." + re.sub(r"[^a-z0-9]+", "_", description.lower()).strip("_")
+
+
+def localise_bindings(node: Any) -> None:
+    """Footer words in the user's language: the bindings are declared in English; each has its
+    word in the catalog under `key_word(description)` (the console parts of the catalogs)."""
+    lang = node.app.lang
+    for key, bindings in list(node._bindings.key_to_bindings.items()):
+        node._bindings.key_to_bindings[key] = [
+            replace(b, description=i18n.t(k, lang)) if b.description and i18n.has_key(k := key_word(b.description), lang)
+            else b for b in bindings]
 
 
 class Pane(Vertical):
@@ -49,6 +67,7 @@ class Pane(Vertical):
         yield from ()
 
     def on_mount(self) -> None:
+        localise_bindings(self)
         table = self.table
         for key in self.COLUMNS:
             table.add_column(self.t(key))
@@ -105,13 +124,15 @@ class Pane(Vertical):
         return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
 
     # a one-line prompt for what a key needs to know ---------------------------------------
-    def ask(self, label: str, answer: Callable[[str], None], value: str = "") -> None:
+    def ask(self, label: str, answer: Callable[[Any], None], value: str = "", allow_empty: bool = False) -> None:
+        """`allow_empty`: Enter on an empty prompt answers None (an optional reason)."""
         prompt = self.query_one(".pane-prompt", Input)
         prompt.placeholder = label
         prompt.value = value
         prompt.display = True
         prompt.focus()
         self._answer = answer
+        self._allow_empty = allow_empty
 
     @on(Input.Submitted, ".pane-prompt")
     def _answered(self, event: Input.Submitted) -> None:
@@ -122,6 +143,8 @@ class Pane(Vertical):
         self.table.focus()
         if answer is not None and event.value.strip():
             answer(event.value.strip())
+        elif answer is not None and getattr(self, "_allow_empty", False):
+            answer(None)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a row: the tab's own Enter action, where it has one."""

@@ -17,9 +17,10 @@ class RosterPane(Pane):
     """The duty roster and rotation order (R3): move, add, remove, away/back, volume mode."""
 
     COLUMNS = ("ui.col_pos", "ui.col_advisor", "ui.col_status")
-    KEYS_HINT = "ui.roster_keys"
+    KEYS_HINT = "ui.console.roster_keys"
     BINDINGS = [Binding("u", "move(-1)", "Up"), Binding("d", "move(1)", "Down"), Binding("plus,equals_sign", "add", "Add"),
-                Binding("x", "remove", "Remove"), Binding("a", "away", "Away/back"), Binding("v", "volume", "Volume")]
+                Binding("x", "remove", "Remove"), Binding("a", "away", "Away/back"), Binding("v", "volume", "Volume"),
+                Binding("y", "copy_yesterday", "Yesterday")]
 
     def fetch(self) -> Any:
         return self.sv.roster.show(**self.me)
@@ -67,6 +68,10 @@ class RosterPane(Pane):
             self.call(self.sv.roster.mark, name, away, **self.me,
                       then=lambda _r: self.done(f"{name}: {self.t('word.away' if away else 'word.back')}"))
 
+    def action_copy_yesterday(self) -> None:
+        self.call(self.sv.roster.copy_yesterday, **self.me,
+                  then=lambda r: self.done(_route_words(self, r["reasons"][:1])))
+
     def action_volume(self) -> None:
         new = "low" if self.roster["volume_mode"] == "high" else "high"
         self.call(self.sv.staff.settings, "volume_mode", new, **self.me,
@@ -77,7 +82,7 @@ class ApprovalsPane(Pane):
     """What waits for the PM's signature or decision (R2.2, P2, R1.1)."""
 
     COLUMNS = ("ui.col_kind", "ui.col_day", "ui.col_advisor", "ui.col_client", "ui.col_facts")
-    KEYS_HINT = "ui.approvals_keys"
+    KEYS_HINT = "ui.console.approvals_keys"
     BINDINGS = [Binding("y", "approve", "Approve / alone"), Binding("s", "assist", "Assist"),
                 Binding("r", "refuse", "Refuse")]
 
@@ -109,6 +114,20 @@ class ApprovalsPane(Pane):
                       then=lambda r: self.done(_route_words(self, r["reasons"])))
         elif it["kind"] == "large_deal":
             self._large(it, "alone")
+        elif it["kind"] in ("discount", "referral"):
+            self._decide(it, True)
+
+    def _decide(self, it: dict[str, Any], approve: bool) -> None:
+        """R7 discounts and R1.1 referrals: approve with an optional reason, refuse with one."""
+        decide = self.sv.manager.decide_discount if it["kind"] == "discount" else self.sv.manager.decide_referral
+
+        def send(why: str | None) -> None:
+            self.call(decide, it["id"], approve, why, **self.me,
+                      then=lambda r: self.done(_route_words(self, r["reasons"])))
+        if approve:
+            self.ask(self.t("ui.console.ask_approve_reason"), send, allow_empty=True)
+        else:
+            self.ask(self.t("ui.console.ask_refuse_why"), send)
 
     def action_assist(self) -> None:
         it = self._current()
@@ -122,7 +141,9 @@ class ApprovalsPane(Pane):
 
     def action_refuse(self) -> None:
         it = self._current()
-        if it and it["kind"] == "followup":
+        if it and it["kind"] in ("discount", "referral"):
+            self._decide(it, False)
+        elif it and it["kind"] == "followup":
             self.ask(self.t("ui.ask_refuse_reason"), lambda why: self.call(
                 self.sv.manager.refuse_followup, it["id"], why, **self.me,
                 then=lambda r: self.done(_route_words(self, r["reasons"]))))
@@ -143,7 +164,7 @@ class CrossingsPane(Pane):
         self.cases = {str(x["crossing"]): x for x in cases}
         for key, x in self.cases.items():
             status = self.t("ui.status_open") if x["status"] == "open" else \
-                f"{x['decision']['outcome']}: {x['decision']['winner'] or '—'}"
+                f"{self.t('value.outcome.' + x['decision']['outcome'])}: {x['decision']['winner'] or '—'}"
             self.table.add_row(key, x["name"], x["holder"], x["claimant"], x["proposal"]["winner"] or "R8",
                                status, key=key)
         self.detail("" if cases else self.t("ui.no_crossings"))

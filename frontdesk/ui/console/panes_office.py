@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Sparkline, Static
 
 from .base import Pane
+
+
+def _pad(text: str, cells: int) -> str:
+    """Left-aligned in `cells` terminal cells (a Chinese character takes two)."""
+    return text + " " * max(0, cells - cell_len(text))
 from .panes import _route_words
 
 
@@ -96,22 +103,36 @@ class LapsingPane(Pane):
 
 
 class FiguresPane(Pane):
-    """R9 figures for this month: per advisor, with visits per day and turns per advisor drawn."""
+    """R9 figures for today (d), the last seven days (w) or this month (m): per advisor, with
+    visits per day and turns per advisor drawn."""
 
     COLUMNS = ("ui.col_advisor", "ui.col_receptions", "ui.col_turns", "ui.col_duty", "ui.col_held", "ui.col_lapses",
                "ui.col_followups", "ui.col_deals", "ui.col_credit", "ui.col_turns_hour")
-    KEYS_HINT = "ui.figures_keys"
-    BINDINGS = [Binding("x", "export", "Export")]
+    KEYS_HINT = "ui.console.figures_keys"
+    BINDINGS = [Binding("d", "period('day')", "Day"), Binding("w", "period('week')", "Week"),
+                Binding("m", "period('month')", "Month"), Binding("x", "export", "Export")]
+    PERIODS = {"day": 0, "week": 6}  # days before today; the month starts on its first
+
+    period = "month"
 
     def compose_top(self) -> ComposeResult:
         yield Static("", classes="fig-caption")
         yield Sparkline([], classes="fig-visits")
 
     def compose_bottom(self) -> ComposeResult:
-        yield Static("", classes="fig-bars")
+        yield Static("", classes="fig-bars", markup=False)
 
     def fetch(self) -> Any:
-        return {"report": self.sv.reports.report(**self.me), "daily": self.sv.manager.daily(**self.me)}
+        period = self.period
+        month = self.sv.manager.daily(**self.me)
+        to = month["to"]
+        if period == "month":
+            frm, daily = month["from"], month
+        else:
+            frm = to - timedelta(days=self.PERIODS[period])
+            daily = self.sv.manager.daily(frm.isoformat(), to.isoformat(), **self.me)
+        report = self.sv.reports.report(frm.isoformat(), to.isoformat(), **self.me)
+        return {"period": period, "report": report, "daily": daily}
 
     def paint(self, data: dict[str, Any]) -> None:
         r, daily = data["report"], data["daily"]
@@ -122,11 +143,18 @@ class FiguresPane(Pane):
                                str(row["deals"]), row["credit"], str(row["turns_per_hour"] or "—"))
         self.query_one(".fig-visits", Sparkline).data = daily["visits"] or [0]
         self.query_one(".fig-caption", Static).update(
+            f"{self.t('ui.console.period_' + data['period'])} · " +
             self.t("ui.visits_per_day", frm=daily["from"], to=daily["to"], total=sum(daily["visits"])))
-        top = max([row["turns"] for row in r["advisors"]] + [1])
-        bars = [f"{row['advisor']:<4} {'█' * round(20 * row['turns'] / top):<20} {row['turns']}"
-                for row in r["advisors"] if row["turns"] or row["receptions"]]
-        self.query_one(".fig-bars", Static).update(self.t("ui.turns_per_advisor") + "\n" + "\n".join(bars))
+        rows = [row for row in r["advisors"] if row["turns"] or row["receptions"]]
+        top = max([row["turns"] for row in rows] + [1])
+        cells = [f"{_pad(row['advisor'], 6)} {'█' * round(12 * row['turns'] / top):<12} {row['turns']:>3}" for row in rows]
+        half = (len(cells) + 1) // 2 if len(cells) > 4 else len(cells)  # two columns: readable at 80×24
+        lines = ["    ".join(cells[i::half]) for i in range(half)] if half else []
+        self.query_one(".fig-bars", Static).update(self.t("ui.turns_per_advisor") + "\n" + "\n".join(lines))
+
+    def action_period(self, period: str) -> None:
+        self.period = period
+        self.reload()
 
     def action_export(self) -> None:
         exporter = getattr(self.sv, "exporter", None)

@@ -14,6 +14,8 @@ from textual.widgets import DataTable, Input, Static
 
 from frontdesk.services.errors import FrontdeskError
 
+from .base import localise_bindings
+
 
 class RedistributeScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close"), Binding("c", "change", "Change"),
@@ -33,6 +35,7 @@ class RedistributeScreen(ModalScreen[None]):
             yield Static(t("ui.redistribute_keys"), classes="dialog-keys")
 
     def on_mount(self) -> None:
+        localise_bindings(self)
         t = self.app.t  # type: ignore[attr-defined]
         self.query_one("#rd-plan", DataTable).add_columns(t("ui.col_client"), t("ui.col_to"))
         self.query_one("#rd-to", Input).display = False

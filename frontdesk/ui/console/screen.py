@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from .base import Pane
+from .base import Pane, localise_bindings
 from .panes import ApprovalsPane, CrossingsPane, RosterPane
 from .panes_office import FiguresPane, LapsingPane, PeoplePane, SettingsPane
 
@@ -30,6 +30,7 @@ class ConsoleScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        localise_bindings(self)
         self.query_one("#pane-roster", Pane).table.focus()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:

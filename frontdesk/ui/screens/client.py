@@ -17,7 +17,7 @@ from frontdesk.services.errors import FrontdeskError
 
 class ClientScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close"), Binding("w", "witness", "PM-witnessed view"),
-                Binding("f", "followup", "Follow-up")]
+                Binding("f", "followup", "Follow-up"), Binding("d", "discount", "Discount")]
 
     def __init__(self, item: dict[str, Any]):
         super().__init__()
@@ -96,6 +96,17 @@ class ClientScreen(ModalScreen[None]):
 
         phone = str(self.item["phone"])
         self.app.push_screen(FollowUpScreen(phone if "*" not in phone else None))
+
+    def action_discount(self) -> None:
+        """R7: ask the PM for a discount for this client (the console's approvals queue decides)."""
+        from .discount import DiscountScreen
+
+        phone = str(self.item["phone"])
+
+        def told(result: dict[str, Any] | None) -> None:
+            if result:
+                self.app.notify(result["message"], timeout=8)
+        self.app.push_screen(DiscountScreen(phone if "*" not in phone else None), told)
 
     def action_close(self) -> None:
         self.dismiss(None)
