@@ -90,9 +90,9 @@ class Ctx:
     # settings ---------------------------------------------------------------
     def setting(self, key: str) -> Any:
         if self._settings is None:
-            rows = self.s.exec(select(Setting).where(Setting.project_id == self.pid)).all()
+            rows = self.s.exec(select(Setting.key, Setting.value).where(Setting.project_id == self.pid)).all()
             self._settings = {k: spec.default for k, spec in settings_mod.SPECS.items()}
-            self._settings.update({r.key: json.loads(r.value) for r in rows})
+            self._settings.update({k: json.loads(v) for k, v in rows})
         return self._settings[key]
 
     # the acting user --------------------------------------------------------
@@ -123,8 +123,11 @@ class Ctx:
         if sid is None:
             return None
         if sid not in self._names:
-            st = self.s.get(Staff, sid)
-            self._names[sid] = st.name if st else f"#{sid}"
+            if not self._names:  # the project's staff in one query: a list names a handful of them
+                self._names.update(self.s.exec(select(Staff.id, Staff.name).where(Staff.project_id == self.pid)).all())
+            if sid not in self._names:
+                st = self.s.get(Staff, sid)
+                self._names[sid] = st.name if st else f"#{sid}"
         return self._names[sid]
 
     def named(self, reasons: Sequence[Reason]) -> list[Reason]:
@@ -167,14 +170,17 @@ class Base:
     def op(self, actor: str | None = None, project: str | None = None, *, write: bool = True,
            any_project: bool = False) -> Iterator[Ctx]:
         with (self.db.write() if write else self.db.read()) as s:
-            user = None
+            user = home = None
             if actor:
                 if not_utf8(actor):
                     raise BadInput("as", "is not valid text (UTF-8)")
-                user = s.exec(select(Staff).where(Staff.name == actor.strip())).first()
+                # the actor and their project in one query (every operation starts here)
+                got = s.exec(select(Staff, Project).join(Project, Project.id == Staff.project_id)
+                             .where(Staff.name == actor.strip())).first()
+                user, home = got if got is not None else (None, None)
                 if user is None or not user.active:
                     raise BadInput("as", f"no staff member named {actor!r}")
-            proj = resolve_project(s, project, user)
+            proj = home if user is not None and not project else resolve_project(s, project, user)
             if user is not None and user.project_id != proj.id and user.role != "gm" and not any_project:
                 raise Refused(Reason("R1.1", "other_project", {"project": proj.code}),
                               f"{user.name} works in another project, not {proj.code}")
