@@ -195,18 +195,34 @@ SELECT 'c', d.at, d.day, NULL, NULL, d.winner_id, x.id, NULL, NULL, NULL, NULL, 
                column("kind", String), column("route", String), column("amends", Integer), column("data", String))
 
 
+@dataclass
+class Facts:
+    """What a walk-in folds and routes on: the ownership events and a pending referral (R2.4)."""
+
+    events: list[Event]
+    referral: Referral | None = None
+
+
 def fold_events(c: Ctx, client_id: int) -> list[Event]:
     """The ownership events of `client_id` and its merged records, as `events` gives them."""
+    return facts(c, client_id).events
+
+
+def facts(c: Ctx, client_id: int) -> Facts:
+    """The events (as `events`) and the pending referral (as `pending_referral`), in one statement."""
     c.s.flush()  # a text statement does not autoflush: let the fold see what this operation added
     rows = c.s.execute(_EVENTS_SQL, {"cid": client_id, "pid": c.pid}).all()
     void = {(r.book, r.amends) for r in rows
             if r.src == "e" and r.kind == "amend" and r.amends is not None and json.loads(r.data).get("void")}
     out = []
+    referral = None
     for r in rows:
         if r.src == "e":
             if r.kind == "amend" or (r.book, r.num) in void:
                 continue  # a page struck out by a later amending entry (R2.1) decides nothing
             ref = f"{r.book}#{r.num}"
+            if r.kind == "referral" and (referral is None or r.at > referral[0]):
+                referral = (r.at, Referral(r.advisor, r.day, ref))
             if r.effect == protection.REGISTER and r.owner is not None:
                 out.append(Event(r.at, r.day, protection.REGISTER, r.owner, ref, r.route))
             else:
@@ -219,12 +235,24 @@ def fold_events(c: Ctx, client_id: int) -> list[Event]:
             out.append(Event(r.at, r.day, protection.ASSIGN, r.advisor, f"assignment#{r.num}", r.effect))
         else:
             out.append(Event(r.at, r.day, protection.ASSIGN, r.advisor, f"crossing#{r.num}", "crossing"))
-    return out
+    return Facts(out, referral[1] if referral else None)
 
 
-def refresh_cache(c: Ctx, client: Client) -> Ownership:
-    """Re-fold the client's history and keep its owner of record and last contact in step."""
-    own = ownership(c, client.id)
+def entry_event(e: RegisterEntry) -> Event:
+    """The ownership event of a register entry just appended (as `histories` reads it back)."""
+    ref = f"{e.book}#{e.number}"
+    if e.effect == protection.REGISTER and e.owner_id is not None:
+        return Event(e.at, e.day, protection.REGISTER, e.owner_id, ref, e.route)
+    return Event(e.at, e.day, protection.NONE, e.advisor_id, ref, "referral" if e.kind == "referral" else e.route)
+
+
+def refresh_cache(c: Ctx, client: Client, events: list[Event] | None = None) -> Ownership:
+    """Re-fold the client's history and keep its owner of record and last contact in step
+    (`events`: the whole history when the caller already holds it, read and then appended to)."""
+    if events is None:
+        own = ownership(c, client.id)
+    else:
+        own = protection.fold(events, c.today, int(c.setting("protection_days")))
     client.owner_id = own.owner if own.owner is not None else own.previous_owner
     client.last_contact = own.last_contact
     c.s.add(client)
