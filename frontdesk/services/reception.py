@@ -81,6 +81,7 @@ def _decide(c: Ctx, phone: str, name: str | None, asks_for: str | None, visited_
     except routing.RoutingRefused as exc:
         raise Refused(exc.reason, {"nobody_present": "no advisor is present on the roster"}
                       .get(exc.reason.code, exc.reason.code.replace("_", " "))) from None
+    c.name_of(r.advisor)  # the staff names, read before anything is written (a query would flush the writes)
     return Decision(ph, nm, found, own, r, queue, duty, asked, seen, forced, known.events, held)
 
 

@@ -56,8 +56,9 @@ def staffers(c: Ctx) -> dict[int, Staffer]:
     queue, _ = queues(c)
     on_roster = set(queue)
     away = away_today(c)
-    rows = c.s.exec(select(Staff).where(Staff.project_id == c.pid, Staff.active == True,  # noqa: E712
-                                        Staff.role.in_(FRONTLINE)))  # type: ignore[attr-defined]
+    rows = c.s.exec(select(Staff.id, Staff.name, Staff.role, Staff.exam_passed_on, Staff.mentor_id)  # columns: no ORM rows
+                    .where(Staff.project_id == c.pid, Staff.active == True,  # noqa: E712
+                           Staff.role.in_(FRONTLINE)))  # type: ignore[attr-defined]
     out: dict[int, Staffer] = {}
     for st in rows:
         assert st.id is not None
