@@ -7,6 +7,7 @@ import json
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Iterator, Sequence
@@ -74,8 +75,8 @@ class Ctx:
     _settings: dict[str, Any] | None = field(default=None, repr=False)
     _names: dict[int, str] = field(default_factory=dict, repr=False)
 
-    @property
-    def at(self) -> datetime:
+    @cached_property
+    def at(self) -> datetime:  # `now` is fixed for the operation: converted once (an import asks per row)
         return to_utc(self.now)
 
     @property

@@ -13,7 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Mapping
 
 from sqlmodel import Session, select
 
@@ -32,10 +32,19 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def entry_hash(e: RegisterEntry) -> str:
-    content = {k: _plain(getattr(e, k)) for k in _HASHED}
-    blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_DATED = ("at", "day", "recorded_at")
+
+
+def entry_hash(e: RegisterEntry | Mapping[str, Any]) -> str:
+    """The hash of an entry's content: an entry, or the column values of one (the import's batches)."""
+    if isinstance(e, Mapping):
+        content = {k: e[k] for k in _HASHED}
+        for k in _DATED:
+            content[k] = _plain(content[k])
+    else:
+        content = {k: _plain(getattr(e, k)) for k in _HASHED}
+    return hashlib.sha256(_ENCODER.encode(content).encode("utf-8")).hexdigest()
 
 
 def append(s: Session, entry: RegisterEntry) -> RegisterEntry:

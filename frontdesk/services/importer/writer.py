@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from types import SimpleNamespace
 from typing import Any, Callable
 
 from frontdesk.rules import phones, protection
@@ -159,7 +158,7 @@ class _Writer:
                      "person_id": person, "phone_e164": r.e164, "name": r.name or "",
                      "route": "imported", "effect": protection.REGISTER, "turn": False, "amends": None,
                      "data": dumps(data), "prev_hash": prev}
-                e["hash"] = prev = ledger.entry_hash(SimpleNamespace(**e))  # type: ignore[arg-type]
+                e["hash"] = prev = ledger.entry_hash(e)
                 batch.append(e)
                 r.entry, r.client = f"{book}#{number}", client
                 if new:
