@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Iterator, Sequence
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from frontdesk.rules.reasons import Reason
@@ -160,6 +161,10 @@ class Ctx:
         return [self.name_of(i) or "" for i in ids]
 
 
+# the actor and their project in one query, built once (every operation starts with it)
+_ACTOR = select(Staff, Project).join(Project, Project.id == Staff.project_id).where(Staff.name == bindparam("name"))
+
+
 class Base:
     """A family of operations over one database and one clock."""
 
@@ -175,9 +180,7 @@ class Base:
             if actor:
                 if not_utf8(actor):
                     raise BadInput("as", "is not valid text (UTF-8)")
-                # the actor and their project in one query (every operation starts here)
-                got = s.exec(select(Staff, Project).join(Project, Project.id == Staff.project_id)
-                             .where(Staff.name == actor.strip())).first()
+                got = s.exec(_ACTOR, params={"name": actor.strip()}).first()
                 user, home = got if got is not None else (None, None)
                 if user is None or not user.active:
                     raise BadInput("as", f"no staff member named {actor!r}")

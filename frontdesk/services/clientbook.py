@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Date, DateTime, Integer, String, column, text
+from sqlalchemy import Date, DateTime, Integer, String, bindparam, column, text
 from sqlmodel import select
 
 from frontdesk.rules import phones, protection
@@ -49,10 +49,13 @@ class Found:
     person: Person
 
 
+_FIND = (select(Phone, Client, Person).join(Client, Client.id == Phone.client_id)  # built once: every walk-in asks
+         .join(Person, Person.id == Phone.person_id)
+         .where(Phone.project_id == bindparam("pid"), Phone.e164 == bindparam("e164")))
+
+
 def find(c: Ctx, phone: phones.Phone) -> Found | None:
-    got = c.s.exec(select(Phone, Client, Person).join(Client, Client.id == Phone.client_id)
-                   .join(Person, Person.id == Phone.person_id)
-                   .where(Phone.project_id == c.pid, Phone.e164 == phone.e164)).first()
+    got = c.s.exec(_FIND, params={"pid": c.pid, "e164": phone.e164}).first()
     if got is None:
         return None
     row, client, person = got
@@ -98,8 +101,7 @@ def create(c: Ctx, phone: phones.Phone, name: str, relation: str = "self", clien
     c.s.flush()
     row = Phone(project_id=c.pid, person_id=person.id, client_id=client.id, e164=phone.e164, tail=phone.tail,
                 created_at=c.at)
-    c.s.add(row)
-    c.s.flush()
+    c.s.add(row)  # inserted with the operation's next flush: nothing needs its id before
     return Found(client, row, person)
 
 
