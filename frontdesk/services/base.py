@@ -12,12 +12,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Iterator, Sequence
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, select
 
 from frontdesk.rules.reasons import Reason
 from frontdesk.store.db import Database
-from frontdesk.store.models import Notification, Project, Setting, Staff
+from frontdesk.store.models import Notification, Project, Staff
 
 from . import settings as settings_mod
 from .clock import Clock, to_utc
@@ -66,6 +66,11 @@ def not_utf8(v: str) -> bool:
     return any(unicodedata.category(ch) == "Cs" for ch in v)
 
 
+# every operation reads its settings and names its people: both in one statement, built once
+_FACTS = text("SELECT 's', key, value FROM setting WHERE project_id = :pid "
+              "UNION ALL SELECT 'n', CAST(id AS VARCHAR(20)), name FROM staff WHERE project_id = :pid")
+
+
 @dataclass
 class Ctx:
     s: Session
@@ -92,10 +97,18 @@ class Ctx:
     # settings ---------------------------------------------------------------
     def setting(self, key: str) -> Any:
         if self._settings is None:
-            rows = self.s.exec(select(Setting.key, Setting.value).where(Setting.project_id == self.pid)).all()
-            self._settings = {k: spec.default for k, spec in settings_mod.SPECS.items()}
-            self._settings.update({k: json.loads(v) for k, v in rows})
+            self._project_facts()
+            assert self._settings is not None
         return self._settings[key]
+
+    def _project_facts(self) -> None:
+        """The project's settings and its staff's names in one round trip (most operations need
+        both, and both are a handful of rows)."""
+        rows = self.s.execute(_FACTS, {"pid": self.pid}).all()
+        self._settings = {k: spec.default for k, spec in settings_mod.SPECS.items()}
+        self._settings.update({k: json.loads(v) for src, k, v in rows if src == "s"})
+        if not self._names:
+            self._names.update({int(k): v for src, k, v in rows if src == "n"})
 
     # the acting user --------------------------------------------------------
     def user(self) -> Staff:
@@ -125,8 +138,8 @@ class Ctx:
         if sid is None:
             return None
         if sid not in self._names:
-            if not self._names:  # the project's staff in one query: a list names a handful of them
-                self._names.update(self.s.exec(select(Staff.id, Staff.name).where(Staff.project_id == self.pid)).all())
+            if not self._names:  # the project's staff at once: a list names a handful of them
+                self._project_facts()
             if sid not in self._names:
                 st = self.s.get(Staff, sid)
                 self._names[sid] = st.name if st else f"#{sid}"

@@ -64,7 +64,10 @@ def find(c: Ctx, phone: phones.Phone) -> Found | None:
 
 def client_of(c: Ctx, phone: phones.Phone) -> int | None:
     """The client id of a phone, without loading the rows (the owner verdict needs no more)."""
-    return c.s.exec(select(Phone.client_id).where(Phone.project_id == c.pid, Phone.e164 == phone.e164)).first()
+    return c.s.exec(_CLIENT_OF, params={"pid": c.pid, "e164": phone.e164}).first()
+
+
+_CLIENT_OF = select(Phone.client_id).where(Phone.project_id == bindparam("pid"), Phone.e164 == bindparam("e164"))
 
 
 def require(c: Ctx, raw: str | None, field: str = "phone") -> Found:
