@@ -126,9 +126,6 @@ class FrontdeskApp(App[None]):
                       None)
             if st is not None:
                 self.call_from_thread(self._signed_in, st)
-        from frontdesk.services import clientbook
-
-        clientbook.initials("张")  # warm pypinyin (0.3 s) now, not on the first walk-in with a new name
 
     def _signed_in(self, st: dict[str, Any]) -> None:
         """The full staff record arrived (role, trainee shadow mode): the desk shows it."""
