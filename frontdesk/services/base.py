@@ -34,7 +34,7 @@ STAFF_KEYS = frozenset({"advisor", "owner", "previous_owner", "holder", "claiman
 
 
 def dumps(v: Any) -> str:
-    return json.dumps(v, sort_keys=True, ensure_ascii=False, default=_json_default)
+    return _ENCODER.encode(v)  # json.dumps with these options would build an encoder per call
 
 
 def _json_default(v: Any) -> Any:
@@ -45,6 +45,9 @@ def _json_default(v: Any) -> Any:
     if isinstance(v, Decimal):
         return f"{v:.2f}"
     raise TypeError(type(v))
+
+
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_json_default)
 
 
 def clean_text(value: str | None, field: str, limit: int = MAX_NAME, required: bool = False) -> str:
