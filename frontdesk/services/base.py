@@ -107,6 +107,7 @@ class Ctx:
     def _project_facts(self) -> None:
         """The project's settings and its staff's names in one round trip (most operations need
         both, and both are a handful of rows)."""
+        self.s.flush()  # a text statement does not autoflush (the ORM selects it replaces did)
         rows = self.s.execute(_FACTS, {"pid": self.pid}).all()
         self._settings = {k: spec.default for k, spec in settings_mod.SPECS.items()}
         self._settings.update({k: json.loads(v) for src, k, v in rows if src == "s"})
