@@ -7,7 +7,10 @@ area code; the tail is the last 4 digits; masked shows the first three and last 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from frontdesk.rules import phones as phones_mod
 from frontdesk.rules.phones import Phone, PhoneError, mask, normalise, tail_of
 
 MOBILE = "+8613800138000"
@@ -93,12 +96,6 @@ def test_tail_is_the_last_four_digits(raw, tail):
 
 
 # the mainland-mobile fast path gives what phonenumbers gives --------------------------------
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from frontdesk.rules import phones as phones_mod  # noqa: E402
-
-
 def _slow(raw: str) -> Phone | str:
     try:
         return phones_mod._parse(raw, raw, "CN")
