@@ -241,8 +241,16 @@ class _Writer:
                 own = protection.fold(grouped.get(client, []), c.today, days)
                 values.append({"cid": client, "o": own.owner if own.owner is not None else own.previous_owner,
                                "lc": own.last_contact})
-        if values:
-            t = Client.__table__
-            stmt = update(t).where(t.c.id == bindparam("cid")).values(owner_id=bindparam("o"), last_contact=bindparam("lc"))
-            for i in range(0, len(values), CHUNK):
-                c.s.connection().execute(stmt, values[i:i + CHUNK])
+        if not values:
+            return
+        t = Client.__table__
+        conn = c.s.connection()
+        if conn.dialect.name == "sqlite":  # the driver's executemany, as _insert (SQLAlchemy's per-row binding was half of it)
+            proc = t.c.last_contact.type.dialect_impl(conn.dialect).bind_processor(conn.dialect) or (lambda v: v)
+            rows = [(v["o"], None if v["lc"] is None else proc(v["lc"]), v["cid"]) for v in values]
+            for i in range(0, len(rows), CHUNK):
+                conn.exec_driver_sql('UPDATE "client" SET owner_id = ?, last_contact = ? WHERE id = ?', rows[i:i + CHUNK])
+            return
+        stmt = update(t).where(t.c.id == bindparam("cid")).values(owner_id=bindparam("o"), last_contact=bindparam("lc"))
+        for i in range(0, len(values), CHUNK):
+            conn.execute(stmt, values[i:i + CHUNK])
