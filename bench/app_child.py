@@ -4,9 +4,10 @@
     python bench/app_child.py bare - SPAWNED_AT
 
 `SPAWNED_AT` is the parent's time.time() just before it started this process, so the figures
-include the interpreter's start and every import. `desk` builds the services on DB, the app
-with `make_app(services, user=USER)` headless, and notes the moment the DeskScreen is mounted
-and the moment its first data (rotation, today's registers, inbox) is painted, then exits.
+include the interpreter's start and every import. `desk` builds the app with
+`make_app(factory, user=USER)` headless (the app builds the services on DB
+in a worker after its first paint), and notes the moment the DeskScreen is mounted and the
+moment its first data (rotation, today's registers, inbox) is painted, then exits.
 `bare` is a Textual app with one Static, exiting on mount: the floor any Textual app pays.
 Prints one JSON line: seconds from spawn to mount (and to data), peak RSS in MB.
 """
@@ -56,7 +57,7 @@ if mode == "bare":
     done()
 else:
     now, user = sys.argv[4], sys.argv[5]
-    from frontdesk.services import Clock, open_services
+    from frontdesk.services import Clock
     from frontdesk.services.clock import parse_local
     from frontdesk.ui.app import make_app
     from frontdesk.ui.screens.desk import DeskScreen
@@ -75,9 +76,17 @@ else:
 
     DeskScreen.on_mount = mounted  # type: ignore[method-assign]
     DeskScreen.watch_data = painted  # type: ignore[method-assign]
-    sv = open_services(db, Clock(parse_local(now)))
+    built: list = []
+
+    def services():  # noqa: ANN202 - built by the app in a worker, after its first paint
+        from frontdesk.services import open_services
+
+        built.append(open_services(db, Clock(parse_local(now))))
+        return built[0]
+
     try:
-        make_app(sv, lang="zh_CN", user=user).run(headless=True)
+        make_app(services, lang="zh_CN", user=user).run(headless=True)
     finally:
-        sv.close()
+        for sv in built:
+            sv.close()
     done()

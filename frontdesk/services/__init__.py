@@ -1,71 +1,30 @@
 """The services: the only writers. One operation = one transaction; permissions live here.
 
 Build them with `open_services(url, clock)` and hand them to the CLI or the app.
+
+The package imports lazily: `frontdesk.services.errors` or `.clock` do not pull in SQLAlchemy and
+every service (0.5 s), so the app can paint its first screen before the services are built.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from frontdesk.store.db import Database, open_db
+from typing import TYPE_CHECKING, Any
 
 from .clock import Clock
-from .crossings import CrossingService
-from .deals import DealService
-from .desk import DeskService
-from .drills import DrillService
 from .errors import BadInput, FrontdeskError, Refused
-from .exporter import ExportService
-from .importer import ImportService
-from .inbox import InboxService
-from .integrity import IntegrityService
-from .manager import ManagerService
-from .outbox import OutboxService
-from .reception import AmendService, ReceptionService
-from .records import RecordService
-from .reports import ReportService
-from .roster import RosterService
-from .staff import StaffService
+
+if TYPE_CHECKING:
+    from .registry import Services, build, open_services
+
+_LAZY = ("Services", "build", "open_services")
 
 
-@dataclass
-class Services:
-    db: Database
-    clock: Clock
-    staff: StaffService
-    roster: RosterService
-    reception: ReceptionService
-    records: RecordService
-    crossings: CrossingService
-    inbox: InboxService
-    integrity: IntegrityService
-    desk: DeskService
-    amend: AmendService
-    deals: DealService
-    reports: ReportService
-    manager: ManagerService
-    importer: ImportService
-    exporter: ExportService
-    drills: DrillService
-    outbox: OutboxService
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import registry
 
-    def close(self) -> None:
-        self.db.dispose()
-
-
-def build(db: Database, clock: Clock | None = None) -> Services:
-    """Every family of operations over one database and one clock (each field's type builds it)."""
-    import dataclasses
-    import typing
-
-    clock = clock or Clock()
-    hints = typing.get_type_hints(Services)
-    parts = {f.name: hints[f.name](db, clock) for f in dataclasses.fields(Services) if f.name not in ("db", "clock")}
-    return Services(db=db, clock=clock, **parts)
-
-
-def open_services(url: str, clock: Clock | None = None) -> Services:
-    return build(open_db(url), clock)
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["BadInput", "Clock", "FrontdeskError", "Refused", "Services", "build", "open_services"]

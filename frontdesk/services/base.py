@@ -7,15 +7,17 @@ import json
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Iterator, Sequence
 
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, select
 
 from frontdesk.rules.reasons import Reason
 from frontdesk.store.db import Database
-from frontdesk.store.models import Notification, Project, Setting, Staff
+from frontdesk.store.models import Notification, Project, Staff
 
 from . import outbox_queue
 from . import settings as settings_mod
@@ -33,7 +35,7 @@ STAFF_KEYS = frozenset({"advisor", "owner", "previous_owner", "holder", "claiman
 
 
 def dumps(v: Any) -> str:
-    return json.dumps(v, sort_keys=True, ensure_ascii=False, default=_json_default)
+    return _ENCODER.encode(v)  # json.dumps with these options would build an encoder per call
 
 
 def _json_default(v: Any) -> Any:
@@ -44,6 +46,9 @@ def _json_default(v: Any) -> Any:
     if isinstance(v, Decimal):
         return f"{v:.2f}"
     raise TypeError(type(v))
+
+
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_json_default)
 
 
 def clean_text(value: str | None, field: str, limit: int = MAX_NAME, required: bool = False) -> str:
@@ -65,6 +70,11 @@ def not_utf8(v: str) -> bool:
     return any(unicodedata.category(ch) == "Cs" for ch in v)
 
 
+# every operation reads its settings and names its people: both in one statement, built once
+_FACTS = text("SELECT 's', key, value FROM setting WHERE project_id = :pid "
+              "UNION ALL SELECT 'n', CAST(id AS VARCHAR(20)), name FROM staff WHERE project_id = :pid")
+
+
 @dataclass
 class Ctx:
     s: Session
@@ -75,8 +85,8 @@ class Ctx:
     _settings: dict[str, Any] | None = field(default=None, repr=False)
     _names: dict[int, str] = field(default_factory=dict, repr=False)
 
-    @property
-    def at(self) -> datetime:
+    @cached_property
+    def at(self) -> datetime:  # `now` is fixed for the operation: converted once (an import asks per row)
         return to_utc(self.now)
 
     @property
@@ -91,10 +101,19 @@ class Ctx:
     # settings ---------------------------------------------------------------
     def setting(self, key: str) -> Any:
         if self._settings is None:
-            rows = self.s.exec(select(Setting).where(Setting.project_id == self.pid)).all()
-            self._settings = {k: spec.default for k, spec in settings_mod.SPECS.items()}
-            self._settings.update({r.key: json.loads(r.value) for r in rows})
+            self._project_facts()
+            assert self._settings is not None
         return self._settings[key]
+
+    def _project_facts(self) -> None:
+        """The project's settings and its staff's names in one round trip (most operations need
+        both, and both are a handful of rows)."""
+        self.s.flush()  # a text statement does not autoflush (the ORM selects it replaces did)
+        rows = self.s.execute(_FACTS, {"pid": self.pid}).all()
+        self._settings = {k: spec.default for k, spec in settings_mod.SPECS.items()}
+        self._settings.update({k: json.loads(v) for src, k, v in rows if src == "s"})
+        if not self._names:
+            self._names.update({int(k): v for src, k, v in rows if src == "n"})
 
     # the acting user --------------------------------------------------------
     def user(self) -> Staff:
@@ -124,8 +143,11 @@ class Ctx:
         if sid is None:
             return None
         if sid not in self._names:
-            st = self.s.get(Staff, sid)
-            self._names[sid] = st.name if st else f"#{sid}"
+            if not self._names:  # the project's staff at once: a list names a handful of them
+                self._project_facts()
+            if sid not in self._names:
+                st = self.s.get(Staff, sid)
+                self._names[sid] = st.name if st else f"#{sid}"
         return self._names[sid]
 
     def named(self, reasons: Sequence[Reason]) -> list[Reason]:
@@ -162,6 +184,10 @@ class Ctx:
         return names
 
 
+# the actor and their project in one query, built once (every operation starts with it)
+_ACTOR = select(Staff, Project).join(Project, Project.id == Staff.project_id).where(Staff.name == bindparam("name"))
+
+
 class Base:
     """A family of operations over one database and one clock."""
 
@@ -173,14 +199,15 @@ class Base:
     def op(self, actor: str | None = None, project: str | None = None, *, write: bool = True,
            any_project: bool = False) -> Iterator[Ctx]:
         with (self.db.write() if write else self.db.read()) as s:
-            user = None
+            user = home = None
             if actor:
                 if not_utf8(actor):
                     raise BadInput("as", "is not valid text (UTF-8)")
-                user = s.exec(select(Staff).where(Staff.name == actor.strip())).first()
+                got = s.exec(_ACTOR, params={"name": actor.strip()}).first()
+                user, home = got if got is not None else (None, None)
                 if user is None or not user.active:
                     raise BadInput("as", f"no staff member named {actor!r}")
-            proj = resolve_project(s, project, user)
+            proj = home if user is not None and not project else resolve_project(s, project, user)
             if user is not None and user.project_id != proj.id and user.role != "gm" and not any_project:
                 raise Refused(Reason("R1.1", "other_project", {"project": proj.code}),
                               f"{user.name} works in another project, not {proj.code}")

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from pypinyin import Style, lazy_pinyin
+from sqlalchemy import Date, DateTime, Integer, String, bindparam, column, text
 from sqlmodel import select
 
 from frontdesk.rules import phones, protection
@@ -36,6 +36,8 @@ def initials(name: str) -> str:
     """Pinyin initials for search: 张三 → "zs"; Latin letters are kept."""
     if not name:
         return ""
+    from pypinyin import Style, lazy_pinyin  # here, not at import: its phrase dictionary costs 0.3 s and 45 MB
+
     parts = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda s: list(s))
     return "".join(p for p in parts if p.strip()).lower()[:100]
 
@@ -47,14 +49,25 @@ class Found:
     person: Person
 
 
+_FIND = (select(Phone, Client, Person).join(Client, Client.id == Phone.client_id)  # built once: every walk-in asks
+         .join(Person, Person.id == Phone.person_id)
+         .where(Phone.project_id == bindparam("pid"), Phone.e164 == bindparam("e164")))
+
+
 def find(c: Ctx, phone: phones.Phone) -> Found | None:
-    row = c.s.exec(select(Phone).where(Phone.project_id == c.pid, Phone.e164 == phone.e164)).first()
-    if row is None:
+    got = c.s.exec(_FIND, params={"pid": c.pid, "e164": phone.e164}).first()
+    if got is None:
         return None
-    client = c.s.get(Client, row.client_id)
-    person = c.s.get(Person, row.person_id)
-    assert client is not None and person is not None
+    row, client, person = got
     return Found(client, row, person)
+
+
+def client_of(c: Ctx, phone: phones.Phone) -> int | None:
+    """The client id of a phone, without loading the rows (the owner verdict needs no more)."""
+    return c.s.exec(_CLIENT_OF, params={"pid": c.pid, "e164": phone.e164}).first()
+
+
+_CLIENT_OF = select(Phone.client_id).where(Phone.project_id == bindparam("pid"), Phone.e164 == bindparam("e164"))
 
 
 def require(c: Ctx, raw: str | None, field: str = "phone") -> Found:
@@ -91,8 +104,7 @@ def create(c: Ctx, phone: phones.Phone, name: str, relation: str = "self", clien
     c.s.flush()
     row = Phone(project_id=c.pid, person_id=person.id, client_id=client.id, e164=phone.e164, tail=phone.tail,
                 created_at=c.at)
-    c.s.add(row)
-    c.s.flush()
+    c.s.add(row)  # inserted with the operation's next flush: nothing needs its id before
     return Found(client, row, person)
 
 
@@ -162,13 +174,91 @@ def ownership(c: Ctx, client_id: int | None, as_of: date | None = None) -> Owner
     days = int(c.setting("protection_days"))
     if client_id is None:
         return protection.fold([], as_of or c.today, days)
-    evs, _ = events(c, client_id)
-    return protection.fold(evs, as_of or c.today, days)
+    return protection.fold(fold_events(c, client_id), as_of or c.today, days)
 
 
-def refresh_cache(c: Ctx, client: Client) -> Ownership:
-    """Re-fold the client's history and keep its owner of record and last contact in step."""
-    own = ownership(c, client.id)
+# The ownership events of a client and the records merged into it, in one statement: the same
+# facts `histories` gathers with five ORM queries, read as plain columns (the owner verdict and
+# every walk-in fold a history; building ORM objects for it was most of their time).
+_EVENTS_SQL = text("""
+WITH grp(id) AS (SELECT :cid UNION ALL SELECT id FROM client WHERE merged_into_id = :cid)
+SELECT 'e', e.at, e.day, e.effect, e.owner_id, e.advisor_id, e.number, e.book, e.kind, e.route, e.amends, e.data
+  FROM registerentry e WHERE +e.project_id = :pid AND e.client_id IN (SELECT id FROM grp)
+UNION ALL
+SELECT 'f', f.at, f.day, f.outcome, NULL, f.advisor_id, f.id, NULL,
+       CASE WHEN v.id IS NULL THEN '' ELSE 'v' END, NULL, NULL, NULL
+  FROM followup f LEFT OUTER JOIN followupverification v ON v.followup_id = f.id
+  WHERE +f.project_id = :pid AND f.client_id IN (SELECT id FROM grp)
+UNION ALL
+SELECT 'a', a.at, a.day, a.rule, NULL, a.advisor_id, a.id, NULL, NULL, NULL, NULL, NULL
+  FROM assignment a WHERE +a.project_id = :pid AND a.client_id IN (SELECT id FROM grp)
+UNION ALL
+SELECT 'c', d.at, d.day, NULL, NULL, d.winner_id, x.id, NULL, NULL, NULL, NULL, NULL
+  FROM crossing x JOIN crossingdecision d ON d.crossing_id = x.id
+  WHERE +x.project_id = :pid AND x.client_id IN (SELECT id FROM grp) AND d.winner_id IS NOT NULL
+""").columns(column("src", String), column("at", DateTime), column("day", Date), column("effect", String),
+               column("owner", Integer), column("advisor", Integer), column("num", Integer), column("book", String),
+               column("kind", String), column("route", String), column("amends", Integer), column("data", String))
+
+
+@dataclass
+class Facts:
+    """What a walk-in folds and routes on: the ownership events and a pending referral (R2.4)."""
+
+    events: list[Event]
+    referral: Referral | None = None
+
+
+def fold_events(c: Ctx, client_id: int) -> list[Event]:
+    """The ownership events of `client_id` and its merged records, as `events` gives them."""
+    return facts(c, client_id).events
+
+
+def facts(c: Ctx, client_id: int) -> Facts:
+    """The events (as `events`) and the pending referral (as `pending_referral`), in one statement."""
+    c.s.flush()  # a text statement does not autoflush: let the fold see what this operation added
+    rows = c.s.execute(_EVENTS_SQL, {"cid": client_id, "pid": c.pid}).all()
+    void = {(r.book, r.amends) for r in rows
+            if r.src == "e" and r.kind == "amend" and r.amends is not None and json.loads(r.data).get("void")}
+    out = []
+    referral = None
+    for r in rows:
+        if r.src == "e":
+            if r.kind == "amend" or (r.book, r.num) in void:
+                continue  # a page struck out by a later amending entry (R2.1) decides nothing
+            ref = f"{r.book}#{r.num}"
+            if r.kind == "referral" and (referral is None or r.at > referral[0]):
+                referral = (r.at, Referral(r.advisor, r.day, ref))
+            if r.effect == protection.REGISTER and r.owner is not None:
+                out.append(Event(r.at, r.day, protection.REGISTER, r.owner, ref, r.route))
+            else:
+                out.append(Event(r.at, r.day, protection.NONE, r.advisor, ref,
+                                 "referral" if r.kind == "referral" else r.route))
+        elif r.src == "f":
+            effect, kind = protection.followup_effect(r.effect, r.kind == "v")
+            out.append(Event(r.at, r.day, effect, r.advisor, f"followup#{r.num}", kind))
+        elif r.src == "a":
+            out.append(Event(r.at, r.day, protection.ASSIGN, r.advisor, f"assignment#{r.num}", r.effect))
+        else:
+            out.append(Event(r.at, r.day, protection.ASSIGN, r.advisor, f"crossing#{r.num}", "crossing"))
+    return Facts(out, referral[1] if referral else None)
+
+
+def entry_event(e: RegisterEntry) -> Event:
+    """The ownership event of a register entry just appended (as `histories` reads it back)."""
+    ref = f"{e.book}#{e.number}"
+    if e.effect == protection.REGISTER and e.owner_id is not None:
+        return Event(e.at, e.day, protection.REGISTER, e.owner_id, ref, e.route)
+    return Event(e.at, e.day, protection.NONE, e.advisor_id, ref, "referral" if e.kind == "referral" else e.route)
+
+
+def refresh_cache(c: Ctx, client: Client, events: list[Event] | None = None) -> Ownership:
+    """Re-fold the client's history and keep its owner of record and last contact in step
+    (`events`: the whole history when the caller already holds it, read and then appended to)."""
+    if events is None:
+        own = ownership(c, client.id)
+    else:
+        own = protection.fold(events, c.today, int(c.setting("protection_days")))
     client.owner_id = own.owner if own.owner is not None else own.previous_owner
     client.last_contact = own.last_contact
     c.s.add(client)

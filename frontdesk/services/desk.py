@@ -68,6 +68,9 @@ class DeskService(Base):
                 raise BadInput("query", "is too long")
             stmt = select(Person, Phone, Client).join(Phone, Phone.person_id == Person.id) \
                 .join(Client, Client.id == Person.client_id).where(Person.project_id == c.pid)
+            # ordered by the key of the index that finds the rows, so LIMIT stops after the page
+            # instead of reading and sorting every match ("z" matches 15% of a million people)
+            order: tuple = (Phone.id,)
             if _DIGITS.match(q):
                 digits = re.sub(r"\D", "", q)
                 if len(digits) >= 7:
@@ -80,10 +83,12 @@ class DeskService(Base):
                 else:
                     return {"query": q, "items": [], "more": False, "hint": "type at least 4 digits"}
             elif _LATIN.match(q):
-                stmt = stmt.where(_prefix_range(Person.initials, q.lower()))
+                stmt = stmt.where(Person.project_id == c.pid, _prefix_range(Person.initials, q.lower()))
+                order = (Person.initials, Person.id, Phone.id)
             else:
-                stmt = stmt.where(_prefix_range(Person.name, q))
-            rows = c.s.exec(stmt.order_by(Person.id).offset(offset).limit(limit + 1)).all()
+                stmt = stmt.where(Person.project_id == c.pid, _prefix_range(Person.name, q))
+                order = (Person.name, Person.id, Phone.id)
+            rows = c.s.exec(stmt.order_by(*order).offset(offset).limit(limit + 1)).all()
             digits = re.sub(r"\D", "", q)
             if _DIGITS.match(q) and 4 < len(digits):
                 rows = [r for r in rows if phones.national_of(r[1].e164).endswith(digits) or r[1].e164.endswith(digits)]

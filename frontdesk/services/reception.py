@@ -15,7 +15,7 @@ from sqlmodel import select
 from frontdesk.rules import phones, protection, routing
 from frontdesk.rules.reasons import Reason
 from frontdesk.store import ledger
-from frontdesk.store.models import Person, Phone, RegisterEntry, Staff
+from frontdesk.store.models import Person, Phone, RegisterEntry, RosterState, Staff
 
 from . import clientbook, crossings, roster
 from .base import FRONTLINE, Base, Ctx, clean_text, dumps
@@ -44,6 +44,8 @@ class Decision:
     asked: Staff | None
     seen: Staff | None
     forced: Staff | None
+    events: list[protection.Event]  # the client's history before this visit
+    roster_state: RosterState
 
 
 def _decide(c: Ctx, phone: str, name: str | None, asks_for: str | None, visited_before: bool | None,
@@ -63,8 +65,10 @@ def _decide(c: Ctx, phone: str, name: str | None, asks_for: str | None, visited_
     if forced is not None and not c.is_pm():
         raise Refused(Reason("R3", "pm_only", {}), "only the PM may assign a visitor to another advisor")
     found = clientbook.find(c, ph)
-    own = clientbook.ownership(c, found.client.id if found else None)
-    referral = clientbook.pending_referral(c, found.client.id) if found and found.client.id else None
+    known = clientbook.facts(c, found.client.id) if found and found.client.id else clientbook.Facts([])
+    own = protection.fold(known.events, c.today, int(c.setting("protection_days")))
+    referral = known.referral
+    held = roster.state(c)  # held for the operation, so the session's identity map answers its next reads
     queue, duty = roster.queues(c)
     facts = routing.VisitFacts(
         ownership=own, staff=roster.staffers(c), queue=queue, duty_queue=duty, today=c.today,
@@ -77,7 +81,8 @@ def _decide(c: Ctx, phone: str, name: str | None, asks_for: str | None, visited_
     except routing.RoutingRefused as exc:
         raise Refused(exc.reason, {"nobody_present": "no advisor is present on the roster"}
                       .get(exc.reason.code, exc.reason.code.replace("_", " "))) from None
-    return Decision(ph, nm, found, own, r, queue, duty, asked, seen, forced)
+    c.name_of(r.advisor)  # the staff names, read before anything is written (a query would flush the writes)
+    return Decision(ph, nm, found, own, r, queue, duty, asked, seen, forced, known.events, held)
 
 
 def _people(c: Ctx, found: clientbook.Found | None) -> list[dict[str, Any]]:
@@ -149,7 +154,7 @@ class ReceptionService(Base):
                          "advisor": c.name_of(r.advisor),
                          "trainee": c.name_of(r.advisor), "entry": ref, "saw": c.name_of(seen.id) if seen else None}
                 told += c.notify([who], kind, NOTICES[kind][0], {k: facts[k] for k in NOTICES[kind][1]})
-            clientbook.refresh_cache(c, found.client)
+            clientbook.refresh_cache(c, found.client, [*d.events, clientbook.entry_event(entry)])
             return {"entry": entry.number, "client": found.client.id, "route": r.route,
                     "advisor": c.name_of(r.advisor), "owner": c.name_of(r.owner_after),
                     "notified": sorted(set(told)), "crossing": crossing_id, "turn": r.turn,

@@ -25,9 +25,9 @@ class RecordService(Base):
         with self.op(actor, project, write=False) as c:
             ph = clientbook.parse_phone(phone)
             day = _day(as_of) if as_of else c.today
-            found = clientbook.find(c, ph)
-            own = clientbook.ownership(c, found.client.id if found else None, day)
-            return {"client": found.client.id if found else None, "owner": c.name_of(own.owner),
+            cid = clientbook.client_of(c, ph)
+            own = clientbook.ownership(c, cid, day)
+            return {"client": cid, "owner": c.name_of(own.owner),
                     "protected_through": own.protected_through, "lapses_on": own.lapses_on,
                     "days_left": own.days_left(day), "as_of": day,
                     "previous_owner": c.name_of(own.previous_owner), "reasons": c.named(own.reasons)}

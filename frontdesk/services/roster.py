@@ -40,14 +40,15 @@ def save_queues(c: Ctx, queue: Sequence[int], duty: Sequence[int]) -> None:
 
 def away_today(c: Ctx) -> set[int]:
     """Who is marked away now: away marks last until marked back or the day ends (R3)."""
-    rows = c.s.exec(select(RosterEvent).where(RosterEvent.project_id == c.pid, RosterEvent.day == c.today,
-                                              RosterEvent.kind.in_(("away", "back")))  # type: ignore[attr-defined]
+    rows = c.s.exec(select(RosterEvent.staff_id, RosterEvent.kind, RosterEvent.at)  # columns: every walk-in asks
+                    .where(RosterEvent.project_id == c.pid, RosterEvent.day == c.today,
+                           RosterEvent.kind.in_(("away", "back")))  # type: ignore[attr-defined]
                     .order_by(RosterEvent.at, RosterEvent.id))
     away: set[int] = set()
-    for ev in rows:
-        if ev.staff_id is None or ev.at > c.at:
+    for staff_id, kind, at in rows:
+        if staff_id is None or at > c.at:
             continue
-        (away.add if ev.kind == "away" else away.discard)(ev.staff_id)
+        (away.add if kind == "away" else away.discard)(staff_id)
     return away
 
 
@@ -56,8 +57,9 @@ def staffers(c: Ctx) -> dict[int, Staffer]:
     queue, _ = queues(c)
     on_roster = set(queue)
     away = away_today(c)
-    rows = c.s.exec(select(Staff).where(Staff.project_id == c.pid, Staff.active == True,  # noqa: E712
-                                        Staff.role.in_(FRONTLINE)))  # type: ignore[attr-defined]
+    rows = c.s.exec(select(Staff.id, Staff.name, Staff.role, Staff.exam_passed_on, Staff.mentor_id)  # columns: no ORM rows
+                    .where(Staff.project_id == c.pid, Staff.active == True,  # noqa: E712
+                           Staff.role.in_(FRONTLINE)))  # type: ignore[attr-defined]
     out: dict[int, Staffer] = {}
     for st in rows:
         assert st.id is not None

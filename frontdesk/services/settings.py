@@ -66,7 +66,7 @@ def _money(key: str, raw: Any) -> str:
 def _script(key: str, raw: Any) -> dict[str, list[str]]:
     try:
         v = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError:  # not JSON, or a number too long to read (Python's 4300-digit limit)
+    except ValueError:  # not JSON, or a number past Python's 4,300-digit conversion limit
         raise BadInput(key, 'is not JSON: give {"zh_CN": [lines…], "en": [lines…]}') from None
     if not isinstance(v, dict) or not all(isinstance(x, list) and all(isinstance(t, str) and t.strip() for t in x)
                                           for x in v.values()):

@@ -1,19 +1,24 @@
-"""The frontdesk app: sign-in, then the desk. Built by `make_app`, which receives the services."""
+"""The frontdesk app: sign-in, then the desk. Built by `make_app`, which receives the services
+(or a factory that builds them: the app then paints first and builds them in a worker thread,
+so a start-up does not wait 0.5 s for SQLAlchemy and every service before the first screen)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from frontdesk import i18n
-from frontdesk.services import Services
+
+if TYPE_CHECKING:
+    from frontdesk.services import Services
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -31,10 +36,12 @@ class FrontdeskApp(App[None]):
 
     user: reactive[dict[str, Any] | None] = reactive(None)
 
-    def __init__(self, services: Services, lang: str = "en", project: str | None = None,
+    def __init__(self, services: Services | Callable[[], Services], lang: str = "en", project: str | None = None,
                  user: str | None = None, demo_hint: str | None = None, idle_check_seconds: float = 15.0):
         super().__init__()
-        self.services = services
+        self._services: Services | None = None if callable(services) else services
+        self._factory: Callable[[], Services] | None = services if callable(services) else None
+        self._services_lock = threading.Lock()
         self.lang = lang
         self.project = project
         self.demo_hint = demo_hint
@@ -52,6 +59,17 @@ class FrontdeskApp(App[None]):
             self._bindings.key_to_bindings[key] = [
                 replace(b, description=self.t("ui.key_palette")) if b.action == "command_palette" else b
                 for b in bindings]
+
+    @property
+    def services(self) -> Services:
+        """The services; built on first use when the app was given a factory (from a worker
+        thread: the screens read them in `@work(thread=True)` loads)."""
+        if self._services is None:
+            with self._services_lock:
+                if self._services is None:
+                    assert self._factory is not None
+                    self._services = self._factory()
+        return self._services
 
     # words ---------------------------------------------------------------------------------
     def t(self, catalog_key: str, /, **params: Any) -> str:
@@ -76,19 +94,53 @@ class FrontdeskApp(App[None]):
         from .screens.signin import SignInScreen
 
         self.title = self.t("ui.app_title")
+        self.set_interval(self._idle_check_seconds, self._check_idle)
+        if self._services is None:  # a factory: paint first, build the services in a worker
+            if self._initial_user:
+                from .screens.desk import DeskScreen
+
+                self.user = {"name": self._initial_user}  # the desk's loads need only the name
+                self.push_screen(DeskScreen())
+            else:
+                self.push_screen(SignInScreen())
+            self._start_services()
+            return
+        self._read_settings()
+        if self._initial_user:
+            self.sign_in_as(self._initial_user)
+        else:
+            self.push_screen(SignInScreen())
+        self._start_sender()
+
+    def _start_sender(self) -> None:
+        from .outbox_sender import OutboxSender
+
+        self.outbox_sender = OutboxSender(self)  # delivers the webhook's notices while the desk runs
+
+    def _read_settings(self) -> None:
         try:
             settings = self.services.staff.settings(project=self.project)
             self.idle_lock_minutes = int(settings.get("idle_lock_minutes", 10))
         except Exception:  # noqa: BLE001 - an empty database: sign-in will say so
             pass
-        if self._initial_user:
-            self.sign_in_as(self._initial_user)
-        else:
-            self.push_screen(SignInScreen())
-        self.set_interval(self._idle_check_seconds, self._check_idle)
-        from .outbox_sender import OutboxSender
 
-        self.outbox_sender = OutboxSender(self)  # delivers the webhook's notices while the desk runs
+    @work(thread=True, group="services")
+    def _start_services(self) -> None:
+        self._read_settings()
+        self.call_from_thread(self._start_sender)
+        if self._initial_user:
+            st = next((s for s in self.services.staff.list(project=self.project) if s["name"] == self._initial_user),
+                      None)
+            if st is not None:
+                self.call_from_thread(self._signed_in, st)
+
+    def _signed_in(self, st: dict[str, Any]) -> None:
+        """The full staff record arrived (role, trainee shadow mode): the desk shows it."""
+        self.user = st
+        from .screens.desk import DeskScreen
+
+        if isinstance(self.screen, DeskScreen):
+            self.screen.user_known()
 
     def sign_in_as(self, name: str) -> None:
         from .screens.desk import DeskScreen
@@ -138,6 +190,7 @@ class FrontdeskApp(App[None]):
             yield from commands()
 
 
-def make_app(services: Services, lang: str = "en", **kw: Any) -> FrontdeskApp:
-    """The factory: the app gets its services injected, never reaches for a global."""
+def make_app(services: Services | Callable[[], Services], lang: str = "en", **kw: Any) -> FrontdeskApp:
+    """The factory: the app gets its services injected (or a factory of them), never reaches
+    for a global."""
     return FrontdeskApp(services, lang=lang, **kw)

@@ -7,7 +7,10 @@ area code; the tail is the last 4 digits; masked shows the first three and last 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from frontdesk.rules import phones as phones_mod
 from frontdesk.rules.phones import Phone, PhoneError, mask, normalise, tail_of
 
 MOBILE = "+8613800138000"
@@ -90,3 +93,36 @@ def test_tail_is_the_last_four_digits(raw, tail):
     assert phone.tail == tail
     assert tail_of(phone.e164) == tail
     assert phone.national.endswith(tail)
+
+
+# the mainland-mobile fast path gives what phonenumbers gives --------------------------------
+def _slow(raw: str) -> Phone | str:
+    try:
+        return phones_mod._parse(raw, raw, "CN")
+    except PhoneError as exc:
+        return exc.code
+
+
+def _fast(raw: str) -> Phone | str:
+    try:
+        return normalise(raw)
+    except PhoneError as exc:
+        return exc.code
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.from_regex(r"\A(\+86)?1[0-9]{10}\Z"))
+def test_the_mobile_fast_path_agrees_with_phonenumbers(raw):
+    fast = _fast(raw)
+    assert fast == _slow(raw)
+    if isinstance(fast, Phone):
+        assert phones_mod.national_of(fast.e164) == phones_mod._national_of(fast.e164)
+
+
+@pytest.mark.parametrize("prefix", [f"1{d}{e}" for d in range(10) for e in range(10)])
+def test_every_mobile_prefix_agrees_with_phonenumbers(prefix):
+    """Each of the 100 three-digit prefixes starting with 1, with a few endings: the same phone or the same refusal."""
+    for tail in ("00000000", "12345678", "99999999", "40012345", "05000000"):
+        raw = prefix + tail
+        assert _fast(raw) == _slow(raw), raw
+        assert _fast("+86" + raw) == _slow("+86" + raw), raw

@@ -65,7 +65,7 @@ def test_a_visit_failing_at_its_last_step_leaves_no_trace(office, monkeypatch):
     office.on(3)
     before = snapshot(office)
 
-    def boom(c, client):  # noqa: ANN001, ANN202
+    def boom(c, client, *a, **kw):  # noqa: ANN001, ANN002, ANN003, ANN202
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(clientbook, "refresh_cache", boom)

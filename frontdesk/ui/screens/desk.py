@@ -69,15 +69,25 @@ class DeskScreen(Screen[None]):
         for tid in ("#visits", "#calls"):
             self.query_one(tid, DataTable).add_columns(
                 "#", t("ui.time"), t("ui.name"), t("ui.phone"), t("ui.route"), t("ui.col_advisor"), t("ui.col_owner"))
-        user = self.app.user  # type: ignore[attr-defined]
-        banner = self.query_one("#shadow-banner", Static)
-        if user and user.get("shadow"):
-            banner.update(t("ui.shadow_banner", mentor=user.get("mentor") or "—"))
-        else:
-            banner.display = False
+        self._banner()
         self.query_one("#rotation", DataTable).focus()
         self.action_refresh()
         self.set_interval(REFRESH_SECONDS, self.action_refresh)
+
+    def _banner(self) -> None:
+        user = self.app.user  # type: ignore[attr-defined]
+        banner = self.query_one("#shadow-banner", Static)
+        if user and user.get("shadow"):
+            banner.update(self.app.t("ui.shadow_banner", mentor=user.get("mentor") or "—"))  # type: ignore[attr-defined]
+            banner.display = True
+        else:
+            banner.display = False
+
+    def user_known(self) -> None:
+        """The app started before its services: the signed-in user's full record came later."""
+        self._banner()
+        if self.data is not None:
+            self.data = self.data  # repaint the bar with the user's role
 
     def _localise_bindings(self) -> None:
         """Footer words in the user's language (the bindings are declared in English)."""

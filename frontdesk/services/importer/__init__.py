@@ -1,0 +1,45 @@
+"""Importing the registers an office keeps today (SPEC "Part 1": import existing paper/Excel
+registers with cleaning and a report of what was merged or rejected).
+
+One file, CSV or xlsx, holds any of: the visitor register (来访客户登记表), the call register
+(进线电话登记本), follow-ups (跟进记录) and staff (员工). Each row says what it is in a 类型/type
+column (or 登记本/register), or by the xlsx sheet it stands on. Chinese and English headers
+are both accepted (the table FIELDS below; README "Importing paper registers").
+
+What the import does, all in one transaction (a failure writes nothing; a dry run rolls back):
+
+- staff rows first: a missing staff member is created with their role and no PIN;
+- every client row is checked (type, date, phone, advisor, outcome…); a row that cannot be
+  used is rejected with a reason and the row number;
+- phones are normalised (frontdesk.rules.phones) and rows merged by phone into one client;
+  a 关系/relation + 关联电话/related_phone keeps a household together (R2.5);
+- visits and calls become register entries of kind "imported" that keep their original
+  date and time (`at`, `day`) and carry the source row; `recorded_at` is the time of the
+  import. They are REGISTER events for the advisor who served (route "imported"), so the
+  R2.2 fold gives the owner the paper registers give. They are appended in chronological
+  order of their original time **after the pages already in the register**: a register
+  that is already in use gets the imported history numbered after its existing pages (the
+  dates, not the page numbers, decide ownership). Rows already in the register (the same
+  register, phone, advisor and minute) are not written twice, so a corrected file can be
+  imported again;
+- follow-ups become FollowUp rows with their original dates;
+- a report (CSV) lists every row: imported, merged or rejected, with its reason.
+
+The ledger path is batched: numbers and hashes are computed here with the ledger's own
+`entry_hash`, exactly as `ledger.append` would, and inserted many at a time.
+
+The package: table (vocabulary, rows, reading the file), parse (checking a row), run (the
+import: staff, advisors, merging rows into clients), writer (the batched writes), report
+(the row report), service (ImportService).
+"""
+
+from __future__ import annotations
+
+from frontdesk.store import ledger  # noqa: F401 - tests patch ledger.entry_hash through here
+
+from .report import _national, message, write_report
+from .service import ImportService, check_paths
+from .table import EXTENSIONS, FIELDS, KINDS, REPORT_COLUMNS, ImportFailed, Progress, Row, Table, field_of, read_table
+
+__all__ = ["EXTENSIONS", "FIELDS", "KINDS", "REPORT_COLUMNS", "ImportFailed", "ImportService", "Progress", "Row", "Table",
+           "_national", "check_paths", "field_of", "message", "read_table", "write_report"]
