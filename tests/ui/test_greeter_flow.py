@@ -237,3 +237,23 @@ async def test_call_dialog_registers_a_call(sv: Services) -> None:
     [c] = sv.desk.today("call", actor=PM)
     assert (c["advisor"], c["owner"]) == (LI, LI)
     assert sv.records.owner(NEW_PHONE, actor=PM)["owner"] == LI
+
+
+async def test_call_dialog_shows_a_bad_phone_and_writes_nothing(sv: Services) -> None:
+    """A phone that is not a number stays in the dialog with its error; no call is registered."""
+    from frontdesk.ui.screens.call import CallScreen
+
+    app = make_app(sv, lang="en", user=LI)
+    async with app.run_test(size=PILOT_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await type_text(pilot, "12345")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CallScreen)
+        assert "phone" in text(app.screen.query_one("#c-error", Static)).lower()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+    assert sv.desk.today("call", actor=PM) == []
