@@ -20,7 +20,7 @@ from .conftest import LI, NEW_PHONE, PILOT_SIZE, PM, rows, settle, text, type_te
 
 
 def help_text(app) -> str:
-    return text(app.screen.query_one("#help Static", Static))
+    return "\n".join(text(s) for s in app.screen.query("#help Static").results(Static))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
@@ -138,3 +138,12 @@ async def test_zh_cn_call_register_route_is_translated(sv: Services) -> None:
         await settle(pilot)
         [row] = rows(app.screen.query_one("#calls", DataTable))
         assert row[4] not in ("call", "held", "referral"), row
+
+
+def test_help_names_every_desk_key() -> None:
+    """A key added to the desk without a line in the help is a key nobody finds."""
+    desk_actions = {b.action for b in DeskScreen.BINDINGS if not b.action.startswith("app.")}  # type: ignore[union-attr]
+    assert desk_actions <= {action for _key, action in KEYS}
+    for _key, action in KEYS:
+        for lang in ("en", "zh_CN"):
+            assert i18n.t(f"ui.help_{action}", lang) != f"ui.help_{action}"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS = (("n", "greet"), ("t", "quick"), ("c", "call"), ("/", "lookup"), ("a", "away"), ("f", "followup"),
-        ("i", "inbox"), ("s", "switch"), ("r", "refresh"), ("ctrl+p", "palette"), ("F1 ?", "help"),
+        ("i", "inbox"), ("s", "switch"), ("r", "refresh"), ("m", "console"), ("e", "drill"),
+        ("ctrl+p", "palette"), ("F1 ?", "help"),
         ("ctrl+l", "lock"), ("ctrl+q", "quit"))
 
 
@@ -18,11 +19,13 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
-        lines = [f"[b]{t('ui.help_title')}[/b]", ""]
-        lines += [f"  [b]{k:<8}[/b] {t(f'ui.help_{a}')}" for k, a in KEYS]
-        lines += ["", t("ui.help_rules")]
         with VerticalScroll(id="help", classes="dialog"):
-            yield Static("\n".join(lines))
+            yield Static(f"[b]{t('ui.help_title')}[/b]\n", id="help-title")
+            for key, action in KEYS:  # a key and its words side by side: a long line wraps in its column
+                with Horizontal(classes="help-row"):
+                    yield Static(key, classes="help-key", markup=False)
+                    yield Static(t(f"ui.help_{action}"), classes="help-words", markup=False)
+            yield Static("\n" + t("ui.help_rules"), id="help-rules", markup=False)
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)
