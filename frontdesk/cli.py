@@ -82,15 +82,19 @@ def check_db(db: str, create: bool) -> None:
     failed, and a folder or a stranger's file would fail deep inside the migrations."""
     import sqlite3
 
-    from sqlalchemy.engine import make_url
-
     from frontdesk.services.errors import BadInput
-    from frontdesk.store.db import to_url
 
-    url = make_url(to_url(db))
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return
-    path = Path(url.database)
+    if "://" in db:
+        from sqlalchemy.engine import make_url
+
+        from frontdesk.store.db import to_url
+
+        url = make_url(to_url(db))
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return
+        path = Path(url.database)
+    else:  # a path, as to_url reads it (no SQLAlchemy to import: the app opens before it)
+        path = Path(db).expanduser().resolve()
     if path.is_dir():
         raise BadInput("db", f"{path} is a folder, not a database file")
     if not path.exists():
@@ -135,7 +139,51 @@ def run(ctx: typer.Context, fn: Callable[[Any, Opts], Any], create: bool = False
 
 
 def open_tui(o: Opts, demo_hint: str | None = None, board: bool = False) -> None:
-    """The Textual app on the configured database (the main door)."""
+    """The Textual app on the configured database (the main door).
+
+    The desk is given a factory and paints before the services are built (make_app). A missing
+    or foreign database file is said before the screen opens; what only the services can tell
+    (a database without a project, a server that does not answer) ends the app, and is said
+    here once the terminal is back, with the exit code a command would give."""
+    from frontdesk.services.errors import FrontdeskError
+
+    if board:
+        _open_board(o)
+        return
+    try:
+        check_db(o.db or default_db(), False)
+    except FrontdeskError as exc:
+        cli_render.error(cli_render.plain(exc.as_dict(), o.lang), o.json)
+        raise typer.Exit(exc.exit_code) from None
+    built: list[Any] = []
+
+    def services() -> Any:
+        sv = _services(o)
+        try:
+            sv.roster.show(project=o.project)  # a database without a project: say so rather than show an empty desk
+        except BaseException:
+            sv.close()
+            raise
+        built.append(sv)
+        return sv
+
+    from frontdesk.ui.app import make_app
+
+    tui = make_app(services, lang=o.lang, project=o.project, demo_hint=demo_hint)
+    try:
+        tui.run()
+    finally:
+        for sv in built:
+            sv.close()
+    exc = tui.start_error
+    if isinstance(exc, FrontdeskError):
+        cli_render.error(cli_render.plain(exc.as_dict(), o.lang), o.json)
+        raise typer.Exit(exc.exit_code) from None
+    if exc is not None:
+        raise exc  # main() says it as an internal error (exit 3), as before the app opened
+
+
+def _open_board(o: Opts) -> None:
     from frontdesk.services.errors import FrontdeskError
 
     try:
@@ -145,14 +193,9 @@ def open_tui(o: Opts, demo_hint: str | None = None, board: bool = False) -> None
         cli_render.error(cli_render.plain(exc.as_dict(), o.lang), o.json)
         raise typer.Exit(exc.exit_code) from None
     try:
-        if board:
-            from frontdesk.ui.board import BoardApp
+        from frontdesk.ui.board import BoardApp
 
-            BoardApp(sv, lang=o.lang, project=o.project).run()
-        else:
-            from frontdesk.ui.app import make_app
-
-            make_app(sv, lang=o.lang, project=o.project, demo_hint=demo_hint).run()
+        BoardApp(sv, lang=o.lang, project=o.project).run()
     finally:
         sv.close()
 

@@ -42,6 +42,7 @@ class FrontdeskApp(App[None]):
         self._services: Services | None = None if callable(services) else services
         self._factory: Callable[[], Services] | None = services if callable(services) else None
         self._services_lock = threading.Lock()
+        self.start_error: Exception | None = None  # the factory failed: the app exits, its caller reports it
         self.lang = lang
         self.project = project
         self.demo_hint = demo_hint
@@ -63,13 +64,41 @@ class FrontdeskApp(App[None]):
     @property
     def services(self) -> Services:
         """The services; built on first use when the app was given a factory (from a worker
-        thread: the screens read them in `@work(thread=True)` loads)."""
+        thread: the screens read them in `@work(thread=True)` loads). When the factory fails
+        (no database, no project, a server that does not answer) the app exits and keeps the
+        error in `start_error` for its caller to report; every later use raises it again."""
         if self._services is None:
+            failed = None
             with self._services_lock:
+                if self.start_error is not None:
+                    raise self.start_error
                 if self._services is None:
                     assert self._factory is not None
-                    self._services = self._factory()
+                    try:
+                        self._services = self._factory()
+                    except Exception as exc:  # noqa: BLE001 - whatever it is, the caller of run() says it
+                        self.start_error = failed = exc
+            if failed is not None:
+                self._exit_after_start_error()  # outside the lock: the app thread may be waiting on it
+                raise failed
+        assert self._services is not None
         return self._services
+
+    def services_or_none(self) -> Services | None:
+        """The services for a worker's load, or None when they could not be built (the app is
+        exiting then, and the error is reported once, by the app's caller)."""
+        try:
+            return self.services
+        except Exception:
+            if self.start_error is None:
+                raise
+            return None
+
+    def _exit_after_start_error(self) -> None:
+        try:
+            self.call_from_thread(self.exit)
+        except RuntimeError:  # on the app's own thread
+            self.exit()
 
     # words ---------------------------------------------------------------------------------
     def t(self, catalog_key: str, /, **params: Any) -> str:
@@ -126,6 +155,8 @@ class FrontdeskApp(App[None]):
 
     @work(thread=True, group="services")
     def _start_services(self) -> None:
+        if self.services_or_none() is None:
+            return
         self._read_settings()
         self.call_from_thread(self._start_sender)
         if self._initial_user:

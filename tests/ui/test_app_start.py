@@ -74,3 +74,91 @@ def test_the_ui_imports_without_the_services_or_sqlalchemy() -> None:
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# ------------------------------------------------------------------ the `frontdesk` command
+
+def _frontdesk(argv: list[str], capsys) -> tuple[int, str]:  # noqa: ANN001
+    """`frontdesk ARGS` in-process, the way the console script runs it: (exit code, stderr)."""
+    import pytest
+
+    from frontdesk.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    return int(exited.value.code or 0), capsys.readouterr().err
+
+
+def _headless(monkeypatch, made: list, until=None) -> None:  # noqa: ANN001
+    """The command's app runs headless here; `made` gets (app, whether it was given a factory,
+    services built when make_app returned), and a note when the app had to be stopped without
+    `until(app)` having come true."""
+    from frontdesk.ui import app as app_mod
+
+    real_make, real_run = app_mod.make_app, app_mod.FrontdeskApp.run
+
+    def make_app(services, **kw):  # noqa: ANN001, ANN003, ANN202
+        app = real_make(services, **kw)
+        made.append((app, callable(services), app._services is not None))
+        return app
+
+    async def auto_pilot(pilot) -> None:  # noqa: ANN001
+        for _ in range(200):
+            if not pilot.app.is_running:
+                return  # it ended itself
+            await settle(pilot)
+            if until is not None and until(pilot.app):
+                break
+        else:
+            made.append("the app was still running")
+        pilot.app.exit()
+
+    def run(self, **kw):  # noqa: ANN001, ANN003, ANN202
+        return real_run(self, headless=True, size=PILOT_SIZE, auto_pilot=auto_pilot, **kw)
+
+    monkeypatch.setattr(app_mod, "make_app", make_app)
+    monkeypatch.setattr(app_mod.FrontdeskApp, "run", run)
+    for k in ("FRONTDESK_DB", "FRONTDESK_NOW", "FRONTDESK_USER", "FRONTDESK_PROJECT"):
+        monkeypatch.delenv(k, raising=False)
+
+
+def _names_shown(app) -> bool:  # noqa: ANN001
+    from textual.widgets import OptionList
+
+    from frontdesk.ui.screens.signin import SignInScreen
+
+    return isinstance(app.screen, SignInScreen) and app.screen.query_one("#signin-names", OptionList).option_count > 0
+
+
+def test_the_command_gives_the_app_a_factory_and_the_sign_in_fills_in(db_path: Path, monkeypatch, capsys) -> None:
+    made: list = []
+    shown: list[bool] = []
+    _headless(monkeypatch, made, until=lambda app: shown.append(_names_shown(app)) or shown[-1])
+    code, err = _frontdesk(["--db", str(db_path), "--lang", "en", "--at", "2026-11-27 09:00"], capsys)
+    assert code == 0, err
+    [(app, factory, built_first)] = made
+    assert factory and not built_first  # the screen before the services
+    assert app.start_error is None and app._services is not None and shown[-1]  # the staff's names, from the services
+
+
+def test_a_missing_database_is_said_before_the_app_opens(tmp_path: Path, monkeypatch, capsys) -> None:
+    made: list = []
+    _headless(monkeypatch, made)
+    code, err = _frontdesk(["--db", str(tmp_path / "typo" / "office.db"), "--lang", "en"], capsys)
+    assert code == 2 and "there is no database at" in err and "frontdesk init" in err
+    assert made == [] and not (tmp_path / "typo").exists()
+
+
+def test_a_database_without_a_project_ends_the_app_with_its_message_and_exit_code(tmp_path: Path, monkeypatch,
+                                                                                  capsys) -> None:
+    from frontdesk.services import open_services
+
+    empty = tmp_path / "empty.db"
+    open_services(str(empty)).close()  # a frontdesk database, migrated, no project yet
+    made: list = []
+    _headless(monkeypatch, made)
+    code, err = _frontdesk(["--db", str(empty), "--lang", "en"], capsys)
+    [(app, factory, _built)] = made
+    assert factory and isinstance(app.start_error, Exception)
+    assert code == 2 and "no project yet" in err and "frontdesk init" in err
+    assert "Traceback" not in err

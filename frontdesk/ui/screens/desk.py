@@ -108,8 +108,8 @@ class DeskScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="desk-load")
     def load(self) -> None:
         app = self.app
-        sv, user, project = app.services, app.user, app.project  # type: ignore[attr-defined]
-        if user is None:
+        sv, user, project = app.services_or_none(), app.user, app.project  # type: ignore[attr-defined]
+        if sv is None or user is None:
             return
         name = user["name"]
         try:

@@ -41,8 +41,11 @@ class SignInScreen(Screen[None]):
     @work(thread=True, exclusive=True)
     def load_names(self) -> None:
         app = self.app
+        sv = app.services_or_none()  # type: ignore[attr-defined]
+        if sv is None:
+            return
         try:
-            staff = app.services.staff.list(project=app.project)  # type: ignore[attr-defined]
+            staff = sv.staff.list(project=app.project)
         except FrontdeskError as exc:
             self.app.call_from_thread(self._show_error, app.error_text(exc))  # type: ignore[attr-defined]
             return
