@@ -291,5 +291,9 @@ def lapse_day(last_contact: date, days: int) -> date:
 
 def label(f: Found, show_phone: bool) -> str:
     """How a client is named in a notice: name and phone, masked unless the reader may see it."""
-    shown = phones.national_of(f.phone.e164) if show_phone else phones.masked_of(f.phone.e164)
-    return f"{f.person.name} {shown}".strip()
+    return label_of(f.person.name, f.phone.e164, show_phone)
+
+
+def label_of(name: str, e164: str, show_phone: bool) -> str:
+    shown = phones.national_of(e164) if show_phone else phones.masked_of(e164)
+    return f"{name} {shown}".strip()

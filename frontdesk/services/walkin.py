@@ -23,6 +23,7 @@ from frontdesk.rules import phones
 from frontdesk.rules.routing import Staffer
 from frontdesk.store.models import Client, Person, Phone, RosterEvent, RosterState
 
+from . import clientbook, roster
 from .base import FRONTLINE, Ctx, dumps
 
 # The office and the phone in one statement: settings ('s'), the project's staff ('n': names for
@@ -64,8 +65,7 @@ class Known:
     e164: str
 
     def label(self, show_phone: bool) -> str:
-        shown = phones.national_of(self.e164) if show_phone else phones.masked_of(self.e164)
-        return f"{self.name} {shown}".strip()
+        return clientbook.label_of(self.name, self.e164, show_phone)
 
 
 @dataclass
@@ -100,17 +100,13 @@ def office(c: Ctx, e164: str) -> Office:
         else:
             known = Known(r.i, r.j, r.d, r.k, r.a, e164)
     c.know(settings, names)
-    away: set[int] = set()
-    for m in sorted(marks, key=lambda m: (m.ts, m.j)):  # as roster.away_today: in time order, up to now
-        if m.i is None or m.ts > c.at:
-            continue
-        (away.add if m.a == "away" else away.discard)(m.i)
+    away = roster.away_of([(m.i, m.a, m.ts) for m in sorted(marks, key=lambda m: (m.ts, m.j))], c.at)
     on_roster = set(queue)
     staff = {}
     for p in people:
         if not p.k & _ACTIVE or p.b not in FRONTLINE:
             continue
-        shadow = p.b == "trainee" and not p.k & _EXAM_PASSED  # roster.in_induction
+        shadow = p.b == "trainee" and not p.k & _EXAM_PASSED  # as roster.in_induction
         staff[p.i] = Staffer(p.i, p.a, p.b, present=p.i in on_roster and p.i not in away,
                              eligible=not shadow, shadow=shadow, mentor=p.j)
     return Office(queue, duty, staff, has_state, known)
