@@ -110,10 +110,15 @@ class Ctx:
         both, and both are a handful of rows)."""
         self.s.flush()  # a text statement does not autoflush (the ORM selects it replaces did)
         rows = self.s.execute(_FACTS, {"pid": self.pid}).all()
+        self.know([(k, v) for src, k, v in rows if src == "s"], {int(k): v for src, k, v in rows if src == "n"})
+
+    def know(self, settings: Sequence[tuple[str, str]], names: dict[int, str]) -> None:
+        """Adopt the project's settings (key, stored JSON) and staff names read by the caller
+        (the walk-in reads them in its one statement of office facts)."""
         self._settings = {k: spec.default for k, spec in settings_mod.SPECS.items()}
-        self._settings.update({k: json.loads(v) for src, k, v in rows if src == "s"})
+        self._settings.update({k: json.loads(v) for k, v in settings})
         if not self._names:
-            self._names.update({int(k): v for src, k, v in rows if src == "n"})
+            self._names.update(names)
 
     # the acting user --------------------------------------------------------
     def user(self) -> Staff:

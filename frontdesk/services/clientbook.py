@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, Mapping
 
 from sqlalchemy import Date, DateTime, Integer, String, bindparam, column, text
 from sqlmodel import select
@@ -244,12 +245,18 @@ def facts(c: Ctx, client_id: int) -> Facts:
     return Facts(out, referral[1] if referral else None)
 
 
-def entry_event(e: RegisterEntry) -> Event:
-    """The ownership event of a register entry just appended (as `histories` reads it back)."""
-    ref = f"{e.book}#{e.number}"
-    if e.effect == protection.REGISTER and e.owner_id is not None:
-        return Event(e.at, e.day, protection.REGISTER, e.owner_id, ref, e.route)
-    return Event(e.at, e.day, protection.NONE, e.advisor_id, ref, "referral" if e.kind == "referral" else e.route)
+def entry_event(e: RegisterEntry | Mapping[str, Any]) -> Event:
+    """The ownership event of a register entry just appended (as `histories` reads it back): an
+    entry, or its column values (the walk-in writes them without an ORM object)."""
+    v = e if isinstance(e, Mapping) else {k: getattr(e, k) for k in _EVENT_COLS}
+    ref = f"{v['book']}#{v['number']}"
+    if v["effect"] == protection.REGISTER and v["owner_id"] is not None:
+        return Event(v["at"], v["day"], protection.REGISTER, v["owner_id"], ref, v["route"])
+    return Event(v["at"], v["day"], protection.NONE, v["advisor_id"], ref,
+                 "referral" if v["kind"] == "referral" else v["route"])
+
+
+_EVENT_COLS = ("book", "number", "effect", "owner_id", "at", "day", "route", "advisor_id", "kind")
 
 
 def refresh_cache(c: Ctx, client: Client, events: list[Event] | None = None) -> Ownership:

@@ -15,9 +15,9 @@ from sqlmodel import select
 from frontdesk.rules import phones, protection, routing
 from frontdesk.rules.reasons import Reason
 from frontdesk.store import ledger
-from frontdesk.store.models import Person, Phone, RegisterEntry, RosterState, Staff
+from frontdesk.store.models import Person, Phone, RegisterEntry, Staff
 
-from . import clientbook, crossings, roster
+from . import clientbook, crossings, roster, walkin
 from .base import FRONTLINE, Base, Ctx, clean_text, dumps
 from .errors import BadInput, Refused
 
@@ -36,7 +36,7 @@ def _frontline(c: Ctx, what: str) -> None:
 class Decision:
     phone: phones.Phone
     name: str
-    found: clientbook.Found | None
+    found: walkin.Known | None
     own: protection.Ownership
     r: routing.Routing
     queue: tuple[int, ...]
@@ -45,7 +45,7 @@ class Decision:
     seen: Staff | None
     forced: Staff | None
     events: list[protection.Event]  # the client's history before this visit
-    roster_state: RosterState
+    has_state: bool  # the rotation has its row yet
 
 
 def _decide(c: Ctx, phone: str, name: str | None, asks_for: str | None, visited_before: bool | None,
@@ -64,14 +64,14 @@ def _decide(c: Ctx, phone: str, name: str | None, asks_for: str | None, visited_
     forced = c.staff(assign, "assign") if assign else None
     if forced is not None and not c.is_pm():
         raise Refused(Reason("R3", "pm_only", {}), "only the PM may assign a visitor to another advisor")
-    found = clientbook.find(c, ph)
-    known = clientbook.facts(c, found.client.id) if found and found.client.id else clientbook.Facts([])
+    office = walkin.office(c, ph.e164)  # settings, names, roster, the phone's client: one read
+    found = office.known
+    known = clientbook.facts(c, found.client_id) if found else clientbook.Facts([])
     own = protection.fold(known.events, c.today, int(c.setting("protection_days")))
     referral = known.referral
-    held = roster.state(c)  # held for the operation, so the session's identity map answers its next reads
-    queue, duty = roster.queues(c)
+    queue, duty = office.queue, office.duty
     facts = routing.VisitFacts(
-        ownership=own, staff=roster.staffers(c), queue=queue, duty_queue=duty, today=c.today,
+        ownership=own, staff=office.staff, queue=queue, duty_queue=duty, today=c.today,
         days=int(c.setting("protection_days")), volume=c.setting("volume_mode"),
         skip_policy=c.setting("skip_policy"), duty_consumes_turn=bool(c.setting("duty_consumes_turn")),
         asks_for=asked.id if asked else None, visited_before=visited_before, saw=seen.id if seen else None,
@@ -81,16 +81,15 @@ def _decide(c: Ctx, phone: str, name: str | None, asks_for: str | None, visited_
     except routing.RoutingRefused as exc:
         raise Refused(exc.reason, {"nobody_present": "no advisor is present on the roster"}
                       .get(exc.reason.code, exc.reason.code.replace("_", " "))) from None
-    c.name_of(r.advisor)  # the staff names, read before anything is written (a query would flush the writes)
-    return Decision(ph, nm, found, own, r, queue, duty, asked, seen, forced, known.events, held)
+    return Decision(ph, nm, found, own, r, queue, duty, asked, seen, forced, known.events, office.has_state)
 
 
-def _people(c: Ctx, found: clientbook.Found | None) -> list[dict[str, Any]]:
+def _people(c: Ctx, found: walkin.Known | None) -> list[dict[str, Any]]:
     """The client's linked people (R2.5), phones masked unless the user owns the client or is PM."""
-    if found is None or found.client.id is None:
+    if found is None:
         return []
-    ids = clientbook.group(c, found.client.id)
-    see = c.is_pm() or (c.actor is not None and found.client.owner_id == c.actor.id)
+    ids = clientbook.group(c, found.client_id)
+    see = c.is_pm() or (c.actor is not None and found.owner_id == c.actor.id)
     rows = c.s.exec(select(Person, Phone).join(Phone, Phone.person_id == Person.id)
                     .where(Person.client_id.in_(ids))).all()  # type: ignore[attr-defined]
     return [{"name": p.name, "relation": p.relation,
@@ -112,7 +111,7 @@ class ReceptionService(Base):
         with self.op(actor, project, write=False) as c:
             d = _decide(c, phone, name, asks_for, visited_before, saw, assign, watching=True)
             own = d.own
-            return {"client": d.found.client.id if d.found else None, "route": d.r.route,
+            return {"client": d.found.client_id if d.found else None, "route": d.r.route,
                     "advisor": c.name_of(d.r.advisor), "owner": c.name_of(own.owner),
                     "owner_after": c.name_of(d.r.owner_after), "protected_through": own.protected_through,
                     "days_left": own.days_left(c.today), "previous_owner": c.name_of(own.previous_owner),
@@ -123,39 +122,56 @@ class ReceptionService(Base):
     def visit(self, phone: str, name: str | None = None, asks_for: str | None = None,
               visited_before: bool | None = None, materials: bool | None = None, saw: str | None = None,
               assign: str | None = None, actor: str | None = None, project: str | None = None) -> dict[str, Any]:
+        """A walk-in at the counter (R3, R2.2, R2.4, R3.5, R4.1, R5.3): routed, written on the visitor
+        register, the rotation moved, the client's ownership cache kept in step — as Core statements
+        (services/walkin.py); a crossing and the notices go through the ORM as everywhere else."""
         with self.op(actor, project) as c:
             d = _decide(c, phone, name, asks_for, visited_before, saw, assign)
             found, r, ph, nm, queue, duty = d.found, d.r, d.phone, d.name, d.queue, d.duty
             asked, seen, forced = d.asked, d.seen, d.forced
+            conn = c.s.connection()
+            page = ledger.next_page(conn, c.pid, "visit")
+            ref = f"visit#{page.number}"
+            values = {"kind": "entry", "at": c.at, "day": c.today, "recorded_at": c.recorded_at,
+                      "operator_id": c.user().id, "advisor_id": r.advisor, "owner_id": r.owner_after,
+                      "route": r.route, "effect": r.effect, "turn": r.turn, "amends": None}
+            # the ownership cache after this entry (as clientbook.refresh_cache folds it)
+            after = protection.fold([*d.events, clientbook.entry_event({**values, "book": "visit",
+                                                                         "number": page.number})],
+                                    c.today, int(c.setting("protection_days")))
+            owner = after.owner if after.owner is not None else after.previous_owner
             if found is None:
-                found = clientbook.create(c, ph, nm)
-            elif nm and not found.person.name:
-                found.person.name, found.person.initials = nm, clientbook.initials(nm)
-                c.s.add(found.person)
+                found = walkin.new_client(conn, c, ph, nm, clientbook.initials(nm), owner, after.last_contact)
+            else:
+                if nm and not found.name:
+                    walkin.rename(conn, found, nm, clientbook.initials(nm))
+                if (owner, after.last_contact) != (found.owner_id, found.last_contact):
+                    walkin.cache(conn, found.client_id, owner, after.last_contact)
             answers = {"visited_before": visited_before, "materials": materials,
                        "asks_for": asked.id if asked else None, "saw": seen.id if seen else None}
-            entry = _entry(c, "visit", found, advisor_id=r.advisor, owner_id=r.owner_after, route=r.route,
-                           effect=r.effect, turn=r.turn, data=dumps({"answers": answers, "reasons": r.reasons,
-                                                                      "override": forced is not None}))
-            ref = f"visit#{entry.number}"
+            ledger.write(conn, page, {**values, "client_id": found.client_id, "person_id": found.person_id,
+                                      "phone_e164": found.e164, "name": found.name,
+                                      "data": dumps({"answers": answers, "reasons": r.reasons,
+                                                     "override": forced is not None})})
             if (r.queue_after, r.duty_queue_after) != (queue, duty):
-                roster.save_queues(c, r.queue_after, r.duty_queue_after)
-                roster.log(c, "turn" if r.turn else "duty", r.advisor, {"entry": entry.number, "route": r.route})
+                walkin.move_rotation(conn, c, d.has_state, r.queue_after, r.duty_queue_after,
+                                     "turn" if r.turn else "duty", r.advisor, {"entry": page.number, "route": r.route})
             told: list[str] = []
             crossing_id = None
             if r.crossing is not None:
-                case, _prop, t = crossings.open_case(c, found, *r.crossing, note=f"{ref}: asked for")
+                whole = clientbook.find(c, ph)  # the ORM rows a crossing case is opened on
+                assert whole is not None
+                case, _prop, t = crossings.open_case(c, whole, *r.crossing, note=f"{ref}: asked for")
                 crossing_id, told = case.id, t
             for who, kind in r.notify:
                 if kind == "crossing_opened":
                     continue  # told by open_case
                 # the owner and the PM may read the client's phone; a mentor sees it masked
-                facts = {"client": clientbook.label(found, kind in ("duty_reception", "claim_without_registration")),
+                facts = {"client": found.label(kind in ("duty_reception", "claim_without_registration")),
                          "advisor": c.name_of(r.advisor),
                          "trainee": c.name_of(r.advisor), "entry": ref, "saw": c.name_of(seen.id) if seen else None}
                 told += c.notify([who], kind, NOTICES[kind][0], {k: facts[k] for k in NOTICES[kind][1]})
-            clientbook.refresh_cache(c, found.client, [*d.events, clientbook.entry_event(entry)])
-            return {"entry": entry.number, "client": found.client.id, "route": r.route,
+            return {"entry": page.number, "client": found.client_id, "route": r.route,
                     "advisor": c.name_of(r.advisor), "owner": c.name_of(r.owner_after),
                     "notified": sorted(set(told)), "crossing": crossing_id, "turn": r.turn,
                     "reasons": c.named(r.reasons)}

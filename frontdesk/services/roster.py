@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from datetime import datetime
+from typing import Any, Iterable, Sequence
 
 from sqlmodel import select
 
@@ -44,9 +45,14 @@ def away_today(c: Ctx) -> set[int]:
                     .where(RosterEvent.project_id == c.pid, RosterEvent.day == c.today,
                            RosterEvent.kind.in_(("away", "back")))  # type: ignore[attr-defined]
                     .order_by(RosterEvent.at, RosterEvent.id))
+    return away_of(rows, c.at)
+
+
+def away_of(marks: Iterable[tuple[int | None, str, datetime]], now: datetime) -> set[int]:
+    """Who is away at `now`, from the day's (staff, away|back, at) marks in time order."""
     away: set[int] = set()
-    for staff_id, kind, at in rows:
-        if staff_id is None or at > c.at:
+    for staff_id, kind, at in marks:
+        if staff_id is None or at > now:
             continue
         (away.add if kind == "away" else away.discard)(staff_id)
     return away

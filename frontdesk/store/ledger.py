@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Mapping
 
+from sqlalchemy import Connection, bindparam, insert, update
 from sqlmodel import Session, select
 
 from .models import LedgerHead, RegisterEntry
@@ -65,6 +66,54 @@ def append(s: Session, entry: RegisterEntry) -> RegisterEntry:
     head.last_hash = entry.hash
     s.add(entry)
     return entry
+
+
+# `append` as Core statements built once, for the walk-in (no ORM objects, no flush): the same
+# rows, numbers and hashes. A head is read FOR UPDATE (a no-op on SQLite, where BEGIN IMMEDIATE
+# already holds the writer's lock; on PostgreSQL the advisory lock does, this is belt and braces).
+_ENTRY_T = RegisterEntry.__table__  # type: ignore[attr-defined]
+_HEAD_T = LedgerHead.__table__  # type: ignore[attr-defined]
+_HEAD = (select(_HEAD_T.c.last_number, _HEAD_T.c.last_hash)
+         .where(_HEAD_T.c.project_id == bindparam("pid"), _HEAD_T.c.book == bindparam("bk")).with_for_update())
+_INSERT_ENTRY = insert(_ENTRY_T)
+_INSERT_HEAD = insert(_HEAD_T)
+_MOVE_HEAD = (update(_HEAD_T).where(_HEAD_T.c.project_id == bindparam("pid"), _HEAD_T.c.book == bindparam("bk"))
+              .values(last_number=bindparam("n"), last_hash=bindparam("h")))
+
+
+@dataclass(frozen=True)
+class Page:
+    """The next page of a register: its number, the hash it chains to, and whether the register
+    has a head yet."""
+
+    project_id: int
+    book: str
+    number: int
+    prev_hash: str
+    has_head: bool
+
+
+def next_page(conn: Connection, project_id: int, book: str) -> Page:
+    """Read (and lock) the register head: the number the next entry takes."""
+    head = conn.execute(_HEAD, {"pid": project_id, "bk": book}).first()
+    if head is None:
+        return Page(project_id, book, 1, GENESIS, False)
+    return Page(project_id, book, head.last_number + 1, head.last_hash, True)
+
+
+def write(conn: Connection, page: Page, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Insert the entry `values` (every hashed column but number and prev_hash) on `page`, and
+    move the head: what `append` and the next flush do, as two statements. Returns the row."""
+    row = {**values, "project_id": page.project_id, "book": page.book, "number": page.number,
+           "prev_hash": page.prev_hash}
+    row["hash"] = entry_hash(row)
+    conn.execute(_INSERT_ENTRY, row)
+    if page.has_head:
+        conn.execute(_MOVE_HEAD, {"pid": page.project_id, "bk": page.book, "n": page.number, "h": row["hash"]})
+    else:
+        conn.execute(_INSERT_HEAD, {"project_id": page.project_id, "book": page.book,
+                                    "last_number": page.number, "last_hash": row["hash"]})
+    return row
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk.services import clientbook
+from frontdesk.services.base import Ctx
 from frontdesk.services.errors import BadInput, FrontdeskError, Refused
 
 from .conftest import CHEN, LI, LISI, LIU, PM, WANGWU, ZHANG, ZHANGSAN
@@ -65,10 +65,11 @@ def test_a_visit_failing_at_its_last_step_leaves_no_trace(office, monkeypatch):
     office.on(3)
     before = snapshot(office)
 
-    def boom(c, client, *a, **kw):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def boom(c, reasons):  # noqa: ANN001, ANN202
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(clientbook, "refresh_cache", boom)
+    # naming the reasons of the result is a visit's last step: every row is written by then
+    monkeypatch.setattr(Ctx, "named", boom)
     with pytest.raises(RuntimeError):
         office.visit(ZHANGSAN, asks_for=ZHANG)  # would append an entry, open a crossing and notify
     with pytest.raises(RuntimeError):
