@@ -150,7 +150,7 @@ def test_a_dry_run_writes_nothing_and_reports_the_same(office, tmp_path):
 
 def test_a_failure_midway_writes_nothing(office, tmp_path, monkeypatch):
     before = snapshot(office)
-    real_hash = importer_mod.ledger.entry_hash
+    real_hash = importer_mod.pages.page_hash
     calls = []
 
     def failing(e):  # the sixth register page fails to hash: staff, clients and five pages are written by then
@@ -159,7 +159,7 @@ def test_a_failure_midway_writes_nothing(office, tmp_path, monkeypatch):
             raise RuntimeError("power cut")
         return real_hash(e)
 
-    monkeypatch.setattr(importer_mod.ledger, "entry_hash", failing)
+    monkeypatch.setattr(importer_mod.pages, "page_hash", failing)
     with pytest.raises(RuntimeError, match="power cut"):
         run_import(office, SAMPLE_CSV, tmp_path)
     assert snapshot(office) == before
