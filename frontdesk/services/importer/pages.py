@@ -60,7 +60,7 @@ class Pages:
         self.turn = forms["turn"](False)
         self.source = '{"file": ' + _enc(file_name) + ', "row": '
         self.sheets: dict[str | None, str] = {}
-        self.orders: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        self.orders: dict[tuple[str, ...], tuple[list[str], str]] = {}
         self.times: dict[datetime, tuple[str, Any]] = {}
         self.days: dict[date, tuple[str, Any]] = {}
         # the hashed content, keys in sorted order, `separators=(",", ":")` (ledger._ENCODER)
@@ -75,11 +75,12 @@ class Pages:
         """`dumps(data_of(file, r))`, written directly (cells that are not text go through dumps)."""
         raw = r.raw
         keys = tuple(raw)
-        order = self.orders.get(keys)
-        if order is None:
-            order = self.orders[keys] = [(k, _enc(k) + ": ") for k in sorted(keys)]
+        got = self.orders.get(keys)
+        if got is None:  # the cells in key order, as "key": value, ... with the values left to fill
+            order = sorted(keys)
+            got = self.orders[keys] = (order, ", ".join(_enc(k).replace("%", "%%") + ": %s" for k in order))
         try:
-            values = ", ".join([ek + _enc(raw[k]) for k, ek in order])
+            values = got[1] % tuple(map(_enc, map(raw.__getitem__, got[0])))
         except TypeError:  # a number or a date from an xlsx cell
             return dumps(data_of(self.file_name, r))
         sheet = self.sheets.get(r.sheet)

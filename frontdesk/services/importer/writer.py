@@ -121,7 +121,8 @@ class _Writer:
 
     def _write(self, rows: list[Row], new_clients: list[dict[str, Any]], new_people: list[dict[str, Any]],
                person_of: dict[str, tuple[str, int]], client_key: Callable[[str], tuple[str, int]],
-               db_person_updates: dict[int, dict[str, Any]], links: list[tuple[Row, str]]) -> dict[str, Any]:
+               db_person_updates: dict[int, dict[str, Any]], links: list[tuple[Row, str]],
+               history: dict[int, list[Row]]) -> dict[str, Any]:
         c = self.c
         c.s.flush()
         sqlite = c.s.connection().dialect.name == "sqlite"
@@ -146,7 +147,7 @@ class _Writer:
             fu_ids = self._next_ids(FollowUp, len(fus))
             for r, fid in zip(fus, fu_ids):
                 r.entry = f"followup#{fid}"
-        late = self._fold_new(rows, new_clients, client_key)
+        late = self._fold_new(history, new_clients)
         client_ids = self._insert_returning(Client, new_clients)
 
         def cid(key: tuple[str, int]) -> int:
@@ -255,19 +256,14 @@ class _Writer:
         top = self.c.s.execute(select(func.max(model.__table__.c.id))).scalar() or 0
         return list(range(top + 1, top + 1 + n))
 
-    def _fold_new(self, rows: list[Row], new_clients: list[dict[str, Any]],
-                  client_key: Callable[[str], tuple[str, int]]) -> set[int]:
-        """The ownership cache (R2.2 fold) of the new clients, put in their rows before they are
-        written. Returns the new clients whose history holds a follow-up without its id yet
-        (PostgreSQL numbers them on insert): those are folded after, by `_refresh`."""
+    def _fold_new(self, history: dict[int, list[Row]], new_clients: list[dict[str, Any]]) -> set[int]:
+        """The ownership cache (R2.2 fold) of the new clients (`history`: a new client's index → its
+        rows in time order), put in their rows before they are written. Returns the new clients whose
+        history holds a follow-up without its id yet (PostgreSQL numbers them on insert): those are
+        folded after, by `_refresh`."""
         days = int(self.c.setting("protection_days"))
-        hist: dict[int, list[Row]] = defaultdict(list)
-        for r in rows:  # in time order
-            key = client_key(r.e164)
-            if key[0] == "new":
-                hist[key[1]].append(r)
         late: set[int] = set()
-        for i, rs in hist.items():
+        for i, rs in history.items():
             adv = rs[0].advisor_id
             if all(r.kind != "followup" and r.advisor_id == adv for r in rs):
                 # registrations by one advisor only: theirs, from the last one (what the fold gives)
