@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any, Callable
 
 from frontdesk.rules import phones, protection
@@ -23,9 +24,6 @@ from sqlmodel import select
 from .. import clientbook
 from .pages import COLUMNS, Pages
 from .table import CHUNK, Row
-
-REPEATED = frozenset({"day", "recorded_at", "created_at", "turn"})  # columns whose values repeat a lot
-
 
 def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
     seen: dict[Any, Any] = {}
@@ -81,20 +79,18 @@ class _Writer:
                 conn.execute(insert(t), values[i:i + CHUNK])
             return
         cols = list(values[0])
-        procs = [(i, _memo(p) if k in REPEATED else p) for i, k in enumerate(cols)
-                 if (p := t.c[k].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)) is not None]
         names = ", ".join('"' + k + '"' for k in cols)
         marks = ", ".join("?" for _ in cols)
         sql = f'INSERT INTO "{t.name}" ({names}) VALUES ({marks})'
+        take = itemgetter(*cols)
         for i in range(0, len(values), CHUNK):
-            batch = []
-            for v in values[i:i + CHUNK]:
-                row = [v[k] for k in cols]
-                for j, p in procs:
-                    if row[j] is not None:
-                        row[j] = p(row[j])
-                batch.append(tuple(row))
-            conn.exec_driver_sql(sql, batch)
+            columns = list(zip(*map(take, values[i:i + CHUNK]))) if len(cols) > 1 else [[v[cols[0]] for v in values[i:i + CHUNK]]]
+            for j, k in enumerate(cols):  # column by column: each distinct value converted once
+                p = t.c[k].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+                if p is not None:
+                    db = {v: (None if v is None else p(v)) for v in set(columns[j])}
+                    columns[j] = list(map(db.__getitem__, columns[j]))
+            conn.exec_driver_sql(sql, list(zip(*columns)))
 
     def _forms(self, model: Any, names: tuple[str, ...]) -> dict[str, Callable[[Any], Any]]:
         """Per column, a value into the form the driver is given: the column type's bind processor
@@ -263,16 +259,20 @@ class _Writer:
         folded after, by `_refresh`."""
         days = int(self.c.setting("protection_days"))
         late: set[int] = set()
+        today = self.c.today
         for i, rs in history.items():
-            adv = rs[0].advisor_id
-            if all(r.kind != "followup" and r.advisor_id == adv for r in rs):
-                # registrations by one advisor only: theirs, from the last one (what the fold gives)
-                new_clients[i].update(owner_id=adv, last_contact=max(r.day for r in rs))  # type: ignore[type-var]
+            if len(rs) == 1 and rs[0].kind != "followup":
+                new_clients[i].update(owner_id=rs[0].advisor_id, last_contact=rs[0].day)
+                continue
+            if all(r.kind != "followup" for r in rs):  # registrations only: the fold without its events
+                owner, last = protection.registrations_owner([(r.at, r.entry, r.day, r.advisor_id) for r in rs],  # type: ignore[misc]
+                                                             today, days)
+                new_clients[i].update(owner_id=owner, last_contact=last)
                 continue
             if any(not r.entry for r in rs):
                 late.add(i)
                 continue
-            own = protection.fold([_event(r) for r in rs], self.c.today, days)
+            own = protection.fold([_event(r) for r in rs], today, days)
             new_clients[i].update(owner_id=own.owner if own.owner is not None else own.previous_owner,
                                   last_contact=own.last_contact)
         return late
