@@ -150,7 +150,7 @@ def test_a_dry_run_writes_nothing_and_reports_the_same(office, tmp_path):
 
 def test_a_failure_midway_writes_nothing(office, tmp_path, monkeypatch):
     before = snapshot(office)
-    real_hash = importer_mod.ledger.entry_hash
+    real_hash = importer_mod.pages.page_hash
     calls = []
 
     def failing(e):  # the sixth register page fails to hash: staff, clients and five pages are written by then
@@ -159,11 +159,33 @@ def test_a_failure_midway_writes_nothing(office, tmp_path, monkeypatch):
             raise RuntimeError("power cut")
         return real_hash(e)
 
-    monkeypatch.setattr(importer_mod.ledger, "entry_hash", failing)
+    monkeypatch.setattr(importer_mod.pages, "page_hash", failing)
     with pytest.raises(RuntimeError, match="power cut"):
         run_import(office, SAMPLE_CSV, tmp_path)
     assert snapshot(office) == before
     assert not (tmp_path / "report.csv").exists()
+
+
+def test_the_garbage_collector_rests_during_an_import_and_is_back_after(office, tmp_path, monkeypatch):
+    import gc
+
+    real_hash = importer_mod.pages.page_hash
+    seen = []
+
+    def watching(content):
+        seen.append(gc.isenabled())
+        if len(seen) == 3 and fail:
+            raise RuntimeError("power cut")
+        return real_hash(content)
+
+    monkeypatch.setattr(importer_mod.pages, "page_hash", watching)
+    fail = True
+    with pytest.raises(RuntimeError, match="power cut"):
+        run_import(office, SAMPLE_CSV, tmp_path)
+    assert gc.isenabled() and seen == [False] * 3
+    fail = False
+    run_import(office, SAMPLE_CSV, tmp_path)
+    assert gc.isenabled() and seen and not any(seen)
 
 
 def test_a_database_failure_writes_nothing(office, tmp_path):

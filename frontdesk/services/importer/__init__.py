@@ -25,8 +25,8 @@ What the import does, all in one transaction (a failure writes nothing; a dry ru
 - follow-ups become FollowUp rows with their original dates;
 - a report (CSV) lists every row: imported, merged or rejected, with its reason.
 
-The ledger path is batched: numbers and hashes are computed here with the ledger's own
-`entry_hash`, exactly as `ledger.append` would, and inserted many at a time.
+The ledger path is batched: numbers and hashes are computed here (pages.py writes the
+texts `ledger.entry_hash` hashes, checked equal to it), and inserted many at a time.
 
 The package: table (vocabulary, rows, reading the file), parse (checking a row), run (the
 import: staff, advisors, merging rows into clients), writer (the batched writes), report
@@ -35,8 +35,7 @@ import: staff, advisors, merging rows into clients), writer (the batched writes)
 
 from __future__ import annotations
 
-from frontdesk.store import ledger  # noqa: F401 - tests patch ledger.entry_hash through here
-
+from . import pages  # noqa: F401 - tests patch pages.page_hash through here
 from .report import _national, message, write_report
 from .service import ImportService, check_paths
 from .table import EXTENSIONS, FIELDS, KINDS, REPORT_COLUMNS, ImportFailed, Progress, Row, Table, field_of, read_table

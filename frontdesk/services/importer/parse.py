@@ -47,6 +47,7 @@ class _Parser:
         self.phones: dict[str, str] = {}
         self.utc: dict[datetime, datetime] = {}
         self.kinds: dict[str, str] = {}
+        self.moments: dict[tuple[str, str | None], tuple[bool, datetime, date, datetime]] = {}
 
     def date_of(self, v: Any) -> tuple[date, time | None]:
         if isinstance(v, datetime):
@@ -121,6 +122,20 @@ class _Parser:
         self.phones[raw] = e164
         return e164
 
+    def moment_of(self, day: Any, at: Any) -> tuple[bool, datetime, date, datetime]:
+        """(has a time, local time, day, UTC time) of a date cell and a time cell (None: no time)."""
+        key = (day, at) if type(day) is str and (at is None or type(at) is str) else None  # text cells repeat
+        got = self.moments.get(key) if key is not None else None
+        if got is None:
+            d, t = self.date_of(day)
+            if at is not None:
+                t = self.time_of(at)
+            local = datetime.combine(d, t or NO_TIME)
+            got = (t is not None, local, d, self.to_utc(local))
+            if key is not None:
+                self.moments[key] = got
+        return got
+
     def to_utc(self, local: datetime) -> datetime:
         got = self.utc.get(local)
         if got is None:
@@ -169,16 +184,10 @@ class _Parser:
             return
         if "date" not in v:
             raise _Reject("no_date")
-        d, t = self.date_of(v["date"])
-        if "time" in v:
-            t = self.time_of(v["time"])
-        r.has_time = t is not None
-        r.local = datetime.combine(d, t or NO_TIME)
+        r.has_time, r.local, r.day, r.at = self.moment_of(v["date"], v.get("time"))
         if r.local > self.now:
             raise _Reject("future_date", value=r.local.strftime("%Y-%m-%d %H:%M"),
                           now=self.now.strftime("%Y-%m-%d %H:%M"))
-        r.day = d
-        r.at = self.to_utc(r.local)
         if "phone" not in v:
             raise _Reject("no_phone")
         r.e164 = self.phone_of(v["phone"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+from datetime import datetime
 from pathlib import Path
 
 from frontdesk import i18n
@@ -56,15 +57,23 @@ def write_report(path: Path, rows: list[Row], lang: str = "en") -> None:
     tmp = path.with_name(path.name + ".tmp")
     texts: dict[tuple, str] = {}
     nationals: dict[str, str] = {}
+    dates: dict[tuple[datetime, bool], str] = {}
+
+    def when(r: Row) -> str:
+        if r.local is None:
+            return _text(r.vals.get("date"))
+        key = (r.local, r.has_time)
+        got = dates.get(key)
+        if got is None:
+            got = dates[key] = (f"{r.local.date().isoformat()} {r.local.hour:02d}:{r.local.minute:02d}" if r.has_time
+                                else r.local.date().isoformat())
+        return got
+
     with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(REPORT_COLUMNS)
-        for r in rows:  # in file order
-            shown = _national(r.e164, nationals) if r.e164 else _text(r.vals.get("phone"))
-            w.writerow([r.sheet or "", r.number, r.kind, r.status, r.code, message(r, lang, texts), shown,
-                        r.name or _text(r.vals.get("name")), r.advisor_name or _text(r.vals.get("advisor")),
-                        (f"{r.local.date().isoformat()} {r.local.hour:02d}:{r.local.minute:02d}" if r.has_time
-                         else r.local.date().isoformat())
-                        if r.local else _text(r.vals.get("date")),
-                        r.client or "", r.entry])
+        w.writerows([r.sheet or "", r.number, r.kind, r.status, r.code, message(r, lang, texts),  # in file order
+                     _national(r.e164, nationals) if r.e164 else _text(r.vals.get("phone")),
+                     r.name or _text(r.vals.get("name")), r.advisor_name or _text(r.vals.get("advisor")), when(r),
+                     r.client or "", r.entry] for r in rows)
     os.replace(tmp, path)

@@ -241,9 +241,12 @@ class _Import(_Writer):
             person_of[e164] = key
             return key, True
 
+        history: dict[int, list[Row]] = defaultdict(list)  # a new client's index → its rows, in time order
         for r in rows:
             r.client = None
             ck = client_key(r.e164)
+            if ck[0] == "new":
+                history[ck[1]].append(r)
             _key, new = person(r.e164, r.name, r.relation)
             if r.kind == "followup":
                 r.done("imported", "followup")
@@ -259,7 +262,7 @@ class _Import(_Writer):
                 first_row.setdefault(r.related, r)
                 links.append((r, r.related))
                 r.link_note = {"kin": r.relation, "related": phones.masked_of(r.related)}
-        return self._write(rows, new_clients, new_people, person_of, client_key, db_person_updates, links)
+        return self._write(rows, new_clients, new_people, person_of, client_key, db_person_updates, links, history)
 
     def _dedupe(self, rows: list[Row], db: dict[str, tuple[int, int, str, str]], find: Callable[[str], str],
                 root_db: dict[str, int]) -> list[Row]:

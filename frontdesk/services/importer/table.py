@@ -148,6 +148,10 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def _clean(v: Any, fld: str, limit: int = MAX_NAME) -> str:
     """Trimmed text with control characters removed; too long → the row is rejected."""
+    if type(v) is str:  # most cells: printable text of a fair length
+        s = v.strip()
+        if len(s) <= limit and s.isprintable():
+            return s
     s = _text(v)
     if _CONTROL.search(s):
         s = _CONTROL.sub(" ", s).strip()
@@ -243,33 +247,54 @@ def _rows_of(sheet: str | None, records: Iterable[list[Any]], start_seq: int, ig
     seq = start_seq
     width = len(names)
     keys = [h or f"column {i + 1}" for i, h in enumerate(names)]
+    fields = sorted(cols.items())
+    unique = len(set(cols.values())) == len(cols)  # one column per field: "the first one filled" needs no care
     for cells in it:
         number += 1
-        raw: dict[str, Any] = {}
-        vals: dict[str, Any] = {}
-        same = 0  # cells that repeat their column's header
-        for i, c in enumerate(cells):
-            if c is None:
-                continue
-            if isinstance(c, str):
-                c = c.strip()
-                if not c:
-                    continue
-                if i < width and c == names[i]:
-                    same += 1
-            raw[keys[i] if i < width else f"column {i + 1}"] = (
-                c if isinstance(c, (str, int, float)) else _text(c))  # the source row, JSON-ready
-            f = cols.get(i)
-            if f is not None and f not in vals:
-                vals[f] = c  # several columns for one field: the first one filled
-        if not raw:
-            continue  # a blank row
+        if unique and len(cells) <= width and all(type(c) is str for c in cells):  # a CSV row: text cells only
+            row = [c.strip() for c in cells]
+            n = len(row)
+            raw = {k: c for k, c in zip(keys, row) if c}
+            if not raw:
+                continue  # a blank row
+            vals = {f: row[i] for i, f in fields if i < n and row[i]}
+            # cells that repeat their column's header (a map of == counts two blanks too: recount then)
+            same = sum(map(str.__eq__, row, names))
+            if same >= 2:
+                same = sum(1 for c, h in zip(row, names) if c and c == h)
+        else:
+            raw, vals, same = _cells(cells, names, keys, cols)
+            if not raw:
+                continue  # a blank row
         r = Row(seq, sheet, number, raw, vals, kind)
         seq += 1
         if same >= 2:
             r.reject("repeated_header")  # registers of several months pasted one under another
         out.append(r)
     return out
+
+
+def _cells(cells: list[Any], names: list[str], keys: list[str], cols: dict[int, str]) -> tuple[dict[str, Any], dict[str, Any], int]:
+    """One row's cells: header → cell as written (JSON-ready), field → cell, and how many repeat their header."""
+    width = len(names)
+    raw: dict[str, Any] = {}
+    vals: dict[str, Any] = {}
+    same = 0
+    for i, c in enumerate(cells):
+        if c is None:
+            continue
+        if isinstance(c, str):
+            c = c.strip()
+            if not c:
+                continue
+            if i < width and c == names[i]:
+                same += 1
+        raw[keys[i] if i < width else f"column {i + 1}"] = (
+            c if isinstance(c, (str, int, float)) else _text(c))  # the source row, JSON-ready
+        f = cols.get(i)
+        if f is not None and f not in vals:
+            vals[f] = c  # several columns for one field: the first one filled
+    return raw, vals, same
 
 
 def _decode(data: bytes) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 from typing import Any, Callable
 
 from frontdesk.rules import phones, protection
@@ -21,11 +22,8 @@ from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import select
 
 from .. import clientbook
-from ..base import dumps
+from .pages import COLUMNS, Pages
 from .table import CHUNK, Row
-
-REPEATED = frozenset({"day", "recorded_at", "created_at", "turn"})  # columns whose values repeat a lot
-
 
 def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
     seen: dict[Any, Any] = {}
@@ -37,6 +35,14 @@ def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
         return got
     return conv
 
+
+
+def _event(r: Row) -> protection.Event:
+    """A checked row as the fold sees it (its entry is numbered)."""
+    if r.kind == "followup":
+        effect, kind = protection.followup_effect(r.outcome, False)
+        return protection.Event(r.at, r.day, effect, r.advisor_id, r.entry, kind)  # type: ignore[arg-type]
+    return protection.Event(r.at, r.day, protection.REGISTER, r.advisor_id, r.entry, "imported")  # type: ignore[arg-type]
 
 
 class _Writer:
@@ -73,26 +79,71 @@ class _Writer:
                 conn.execute(insert(t), values[i:i + CHUNK])
             return
         cols = list(values[0])
-        procs = [(i, _memo(p) if k in REPEATED else p) for i, k in enumerate(cols)
-                 if (p := t.c[k].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)) is not None]
         names = ", ".join('"' + k + '"' for k in cols)
         marks = ", ".join("?" for _ in cols)
         sql = f'INSERT INTO "{t.name}" ({names}) VALUES ({marks})'
+        take = itemgetter(*cols)
         for i in range(0, len(values), CHUNK):
-            batch = []
-            for v in values[i:i + CHUNK]:
-                row = [v[k] for k in cols]
-                for j, p in procs:
-                    if row[j] is not None:
-                        row[j] = p(row[j])
-                batch.append(tuple(row))
-            conn.exec_driver_sql(sql, batch)
+            columns = list(zip(*map(take, values[i:i + CHUNK]))) if len(cols) > 1 else [[v[cols[0]] for v in values[i:i + CHUNK]]]
+            for j, k in enumerate(cols):  # column by column: each distinct value converted once
+                p = t.c[k].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+                if p is not None:
+                    db = {v: (None if v is None else p(v)) for v in set(columns[j])}
+                    columns[j] = list(map(db.__getitem__, columns[j]))
+            conn.exec_driver_sql(sql, list(zip(*columns)))
+
+    def _forms(self, model: Any, names: tuple[str, ...]) -> dict[str, Callable[[Any], Any]]:
+        """Per column, a value into the form the driver is given: the column type's bind processor
+        on SQLite (memoised: dates and times repeat), nothing on PostgreSQL (SQLAlchemy binds there)."""
+        conn = self.c.s.connection()
+        t = model.__table__
+        out: dict[str, Callable[[Any], Any]] = {}
+        for k in names:
+            p = t.c[k].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) if conn.dialect.name == "sqlite" else None
+            out[k] = _memo(p) if p is not None else (lambda v: v)
+        return out
+
+    def _insert_rows(self, model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        """Rows already in the driver's form (see _forms), in `columns` order."""
+        if not rows:
+            return
+        t = model.__table__
+        conn = self.c.s.connection()
+        if conn.dialect.name != "sqlite":
+            conn.execute(insert(t), [dict(zip(columns, row)) for row in rows])
+            return
+        names = ", ".join('"' + k + '"' for k in columns)
+        conn.exec_driver_sql(f'INSERT INTO "{t.name}" ({names}) VALUES ({", ".join("?" for _ in columns)})', rows)
 
     def _write(self, rows: list[Row], new_clients: list[dict[str, Any]], new_people: list[dict[str, Any]],
                person_of: dict[str, tuple[str, int]], client_key: Callable[[str], tuple[str, int]],
-               db_person_updates: dict[int, dict[str, Any]], links: list[tuple[Row, str]]) -> dict[str, Any]:
+               db_person_updates: dict[int, dict[str, Any]], links: list[tuple[Row, str]],
+               history: dict[int, list[Row]]) -> dict[str, Any]:
         c = self.c
         c.s.flush()
+        sqlite = c.s.connection().dialect.name == "sqlite"
+        # the registers: numbered in time order after the pages already there (numbers first: the
+        # new clients' ownership is folded from them before the clients are written)
+        books: list[tuple[LedgerHead, list[Row]]] = []
+        for book in ("visit", "call"):
+            book_rows = [r for r in rows if r.kind == book]
+            if not book_rows:
+                continue
+            head = c.s.exec(select(LedgerHead).where(LedgerHead.project_id == self.pid, LedgerHead.book == book)
+                            .with_for_update()).first()
+            if head is None:
+                head = LedgerHead(project_id=self.pid, book=book, last_number=0, last_hash=ledger.GENESIS)
+                c.s.add(head)
+            for n, r in enumerate(book_rows, head.last_number + 1):
+                r.entry = f"{book}#{n}"
+            books.append((head, book_rows))
+        fus = [r for r in rows if r.kind == "followup"]
+        fu_ids: list[int] = []
+        if sqlite:  # the write transaction holds the database: the follow-ups' ids are known now
+            fu_ids = self._next_ids(FollowUp, len(fus))
+            for r, fid in zip(fus, fu_ids):
+                r.entry = f"followup#{fid}"
+        late = self._fold_new(history, new_clients)
         client_ids = self._insert_returning(Client, new_clients)
 
         def cid(key: tuple[str, int]) -> int:
@@ -113,82 +164,63 @@ class _Writer:
             k = person_of[e164]
             return k[1] if k[0] == "db" else person_ids[k[1]]
 
-        # the registers: chronological, after the pages already there
-        events: dict[int, list[protection.Event]] = defaultdict(list)
         touched_db: set[int] = set()
-        n_written = 0
-        total = len(rows)
-        numbers: dict[str, list[int]] = {}
-        operator = c.user().id
-        ids_of: dict[str, tuple[bool, int, int]] = {}  # e164 → (a new client?, client id, person id)
+        ids_of: dict[str, tuple[int | None, int, int]] = {}  # e164 → (its new client's index or None, client id, person id)
 
-        def ids(e164: str) -> tuple[bool, int, int]:
+        def ids(e164: str) -> tuple[int | None, int, int]:
             got = ids_of.get(e164)
             if got is None:
                 key = client_key(e164)
-                got = ids_of[e164] = (key[0] == "new", cid(key), person_id(e164))
+                got = ids_of[e164] = (key[1] if key[0] == "new" else None, cid(key), person_id(e164))
                 if key[0] == "db":
                     touched_db.add(got[1])
             return got
 
-        for book in ("visit", "call"):
-            book_rows = [r for r in rows if r.kind == book]
-            if not book_rows:
-                continue
-            head = c.s.exec(select(LedgerHead).where(LedgerHead.project_id == self.pid, LedgerHead.book == book)
-                            .with_for_update()).first()
-            if head is None:
-                head = LedgerHead(project_id=self.pid, book=book, last_number=0, last_hash=ledger.GENESIS)
-                c.s.add(head)
+        n_written, total = 0, len(rows)
+        numbers: dict[str, list[int]] = {}
+        forms = self._forms(RegisterEntry, ("at", "day", "recorded_at", "turn"))
+        for head, book_rows in books:
+            pages = Pages(project_id=self.pid, book=head.book, operator_id=c.user().id, recorded_at=c.recorded_at,
+                          file_name=self.src.name, forms=forms)
             number, prev = head.last_number, head.last_hash
             first = number + 1
-            batch: list[dict[str, Any]] = []
+            batch: list[tuple[Any, ...]] = []
             for r in book_rows:
                 number += 1
-                new, client, person = ids(r.e164)
-                data = {"source": {"file": self.src.name, "sheet": r.sheet, "row": r.number, "values": r.raw},
-                        "time": f"{r.local.hour:02d}:{r.local.minute:02d}" if r.has_time else None}  # type: ignore[union-attr]
-                if r.outcome:
-                    data["outcome"] = r.outcome
-                if r.note:
-                    data["note"] = r.note
-                e = {"project_id": self.pid, "book": book, "number": number, "kind": "imported", "at": r.at,
-                     "day": r.day, "recorded_at": c.recorded_at, "operator_id": operator,
-                     "advisor_id": r.advisor_id, "owner_id": r.advisor_id, "client_id": client,
-                     "person_id": person, "phone_e164": r.e164, "name": r.name or "",
-                     "route": "imported", "effect": protection.REGISTER, "turn": False, "amends": None,
-                     "data": dumps(data), "prev_hash": prev}
-                e["hash"] = prev = ledger.entry_hash(e)
-                batch.append(e)
-                r.entry, r.client = f"{book}#{number}", client
-                if new:
-                    events[client].append(protection.Event(r.at, r.day, protection.REGISTER, r.advisor_id,  # type: ignore[arg-type]
-                                                           r.entry, "imported"))
+                _new, client, person = ids(r.e164)
+                page = pages.page(r, number, client, person, prev)
+                prev = page[-1]
+                batch.append(page)
+                r.client = client
                 if len(batch) >= CHUNK:
-                    self._insert(RegisterEntry, batch)
+                    self._insert_rows(RegisterEntry, COLUMNS, batch)
                     n_written += len(batch)
                     batch = []
                     self.progress("write", n_written, total)
-            self._insert(RegisterEntry, batch)
+            self._insert_rows(RegisterEntry, COLUMNS, batch)
             n_written += len(batch)
             self.progress("write", n_written, total)
             head.last_number, head.last_hash = number, prev
             c.s.add(head)
-            numbers[book] = [first, number]
+            numbers[head.book] = [first, number]
         # follow-ups, with their original dates
-        fus = [r for r in rows if r.kind == "followup"]
         fu_values = []
         for r in fus:
             r.client = ids(r.e164)[1]
             fu_values.append({"project_id": self.pid, "client_id": r.client, "advisor_id": r.advisor_id,
                               "outcome": r.outcome, "note": r.note, "score": r.score, "at": r.at, "day": r.day,
                               "recorded_at": c.recorded_at})
-        fu_ids = self._insert_returning(FollowUp, fu_values)
+        if sqlite:
+            self._insert(FollowUp, [{**v, "id": i} for v, i in zip(fu_values, fu_ids)])
+        else:
+            fu_ids = self._insert_returning(FollowUp, fu_values)
+        events: dict[int, list[protection.Event]] = defaultdict(list)  # the new clients folded only now (late)
         for r, fid in zip(fus, fu_ids):
             r.entry = f"followup#{fid}"
-            if ids(r.e164)[0]:
-                effect, kind = protection.followup_effect(r.outcome, False)
-                events[r.client].append(protection.Event(r.at, r.day, effect, r.advisor_id, r.entry, kind))  # type: ignore[arg-type]
+        for r in rows:
+            new = ids(r.e164)[0]
+            if new is not None and new in late:
+                events[r.client].append(_event(r))  # type: ignore[index]
         self.progress("write", total, total)
         # household links (R2.5), recorded as the PM's act
         link_values = []
@@ -202,7 +234,7 @@ class _Writer:
                                 "person_id": key[1], "relation": r.relation, "by_id": c.user().id, "at": c.at,
                                 "recorded_at": c.recorded_at})
         self._insert(ClientLink, link_values)
-        # the ownership cache (R2.2 fold) of every client the import touched
+        # the ownership cache (R2.2 fold) of the clients on record the import touched
         self._refresh(events, touched_db)
         for r in self.rows:
             if r.dup_of is not None:
@@ -214,6 +246,36 @@ class _Writer:
                    for book, (a, b) in numbers.items()]
         return {"created": dict(self.created), "entries": {b: {"first": a, "last": z} for b, (a, z) in numbers.items()},
                 "reasons": reasons}
+
+    def _next_ids(self, model: Any, n: int) -> list[int]:
+        """The next `n` ids of a table (SQLite: the write transaction holds the database)."""
+        top = self.c.s.execute(select(func.max(model.__table__.c.id))).scalar() or 0
+        return list(range(top + 1, top + 1 + n))
+
+    def _fold_new(self, history: dict[int, list[Row]], new_clients: list[dict[str, Any]]) -> set[int]:
+        """The ownership cache (R2.2 fold) of the new clients (`history`: a new client's index → its
+        rows in time order), put in their rows before they are written. Returns the new clients whose
+        history holds a follow-up without its id yet (PostgreSQL numbers them on insert): those are
+        folded after, by `_refresh`."""
+        days = int(self.c.setting("protection_days"))
+        late: set[int] = set()
+        today = self.c.today
+        for i, rs in history.items():
+            if len(rs) == 1 and rs[0].kind != "followup":
+                new_clients[i].update(owner_id=rs[0].advisor_id, last_contact=rs[0].day)
+                continue
+            if all(r.kind != "followup" for r in rs):  # registrations only: the fold without its events
+                owner, last = protection.registrations_owner([(r.at, r.entry, r.day, r.advisor_id) for r in rs],  # type: ignore[misc]
+                                                             today, days)
+                new_clients[i].update(owner_id=owner, last_contact=last)
+                continue
+            if any(not r.entry for r in rs):
+                late.add(i)
+                continue
+            own = protection.fold([_event(r) for r in rs], today, days)
+            new_clients[i].update(owner_id=own.owner if own.owner is not None else own.previous_owner,
+                                  last_contact=own.last_contact)
+        return late
 
     def _refresh(self, events: dict[int, list[protection.Event]], touched_db: set[int]) -> None:
         c = self.c
