@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from .conftest import (CHEN, LI, LIU, ORDER, PM, PROJECT, SETUP_AT, T0, ZHANG, FD, assert_error, assert_reasons,
                        row_counts)

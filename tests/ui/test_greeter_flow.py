@@ -4,7 +4,6 @@ Each test drives the real app (pilot) and checks both the screen and the databas
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
 from frontdesk import i18n

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk import i18n
