@@ -17,7 +17,7 @@ from frontdesk.store.models import Approval, RosterEvent
 
 from .conftest import CHEN, GM, LI, LIU, PM, SUN, TODAY, ZHANG, ZHAO, Office, rows, settle
 from .conftest import text, type_text
-from .test_console import DEMO, OTHER, all_rows, console_app, detail, notices, open_console, staff_id
+from .consolekit import DEMO, OTHER, all_rows, console_app, detail, notices, open_console, staff_id
 
 
 # roster: copy yesterday's (R3) -------------------------------------------------------------------
