@@ -161,12 +161,12 @@ class OutboxService(Base):
                 c.s.add_all(rows)
                 c.s.flush()
                 return url, [(a.id, st.item.id, st.item.payload) for a, st in zip(rows, due)]  # type: ignore[misc]
-        except DBAPIError:  # another sender claimed the same try first (PostgreSQL: unique or serialization)
-            return "", []
+        except DBAPIError:  # another sender claimed the same try first (unique item_id, n), or the database
+            return "", []   # is busy or gone: nothing is claimed, the next round tries again
 
     def _record(self, code: str, attempt_id: int, item_id: int, answer: Answer, target: str) -> dict[str, Any]:
-        """The answer, kept: retried when the database is busy (PostgreSQL may refuse a SERIALIZABLE
-        write that crossed another sender's claim), since a lost answer means posting again later."""
+        """The answer, kept: retried when the database is busy (SQLite's lock wait ran out; on
+        PostgreSQL the writers' advisory lock, store/db.py), since a lost answer means posting again."""
         for n in range(RECORD_TRIES):
             try:
                 return self._record_once(code, attempt_id, item_id, answer, target)
