@@ -10,7 +10,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List, NoReturn, Optional
 
 import typer
 
@@ -57,6 +57,8 @@ def main_options(
         if as_json:
             run(ctx, _desk_state)
         else:
+            from frontdesk.cli_tui import open_tui
+
             open_tui(ctx.obj)
 
 
@@ -133,71 +135,14 @@ def run(ctx: typer.Context, fn: Callable[[Any, Opts], Any], create: bool = False
         finally:
             sv.close()
     except FrontdeskError as exc:
-        cli_render.error(cli_render.plain(exc.as_dict(), o.lang), o.json)
-        raise typer.Exit(exc.exit_code) from None
+        fail(exc, o)
     cli_render.emit(result, o.json, o.lang)
 
 
-def open_tui(o: Opts, demo_hint: str | None = None, board: bool = False) -> None:
-    """The Textual app on the configured database (the main door).
-
-    The desk is given a factory and paints before the services are built (make_app). A missing
-    or foreign database file is said before the screen opens; what only the services can tell
-    (a database without a project, a server that does not answer) ends the app, and is said
-    here once the terminal is back, with the exit code a command would give."""
-    from frontdesk.services.errors import FrontdeskError
-
-    if board:
-        _open_board(o)
-        return
-    try:
-        check_db(o.db or default_db(), False)
-    except FrontdeskError as exc:
-        cli_render.error(cli_render.plain(exc.as_dict(), o.lang), o.json)
-        raise typer.Exit(exc.exit_code) from None
-    built: list[Any] = []
-
-    def services() -> Any:
-        sv = _services(o)
-        try:
-            sv.roster.show(project=o.project)  # a database without a project: say so rather than show an empty desk
-        except BaseException:
-            sv.close()
-            raise
-        built.append(sv)
-        return sv
-
-    from frontdesk.ui.app import make_app
-
-    tui = make_app(services, lang=o.lang, project=o.project, demo_hint=demo_hint)
-    try:
-        tui.run()
-    finally:
-        for sv in built:
-            sv.close()
-    exc = tui.start_error
-    if isinstance(exc, FrontdeskError):
-        cli_render.error(cli_render.plain(exc.as_dict(), o.lang), o.json)
-        raise typer.Exit(exc.exit_code) from None
-    if exc is not None:
-        raise exc  # main() says it as an internal error (exit 3), as before the app opened
-
-
-def _open_board(o: Opts) -> None:
-    from frontdesk.services.errors import FrontdeskError
-
-    try:
-        sv = _services(o)
-        sv.roster.show(project=o.project)  # a database without a project: say so before the screen opens
-    except FrontdeskError as exc:
-        cli_render.error(cli_render.plain(exc.as_dict(), o.lang), o.json)
-        raise typer.Exit(exc.exit_code) from None
-    try:
-        from frontdesk.ui.board import BoardApp
-
-        BoardApp(sv, lang=o.lang, project=o.project).run()
-    finally:
-        sv.close()
+def fail(exc: Any, o: Opts) -> NoReturn:
+    """Say a FrontdeskError (plain or --json on stderr) and exit with its code (1 refused, 2 bad input)."""
+    cli_render.error(cli_render.plain(exc.as_dict(), o.lang), o.json)
+    raise typer.Exit(exc.exit_code) from None
 
 
 def _desk_state(sv: Any, o: Opts) -> dict[str, Any]:
@@ -365,12 +310,16 @@ def demo(ctx: typer.Context, fresh: bool = typer.Option(True, "--fresh/--keep", 
     if print_only or o.json:
         run(ctx, _desk_state)
     else:
+        from frontdesk.cli_tui import open_tui
+
         open_tui(o, demo_hint=demo_hint(o.lang))
 
 
 @app.command()
 def board(ctx: typer.Context) -> None:
     """A large read-only "next up" view for a second screen in the lobby."""
+    from frontdesk.cli_tui import open_tui
+
     open_tui(ctx.obj, board=True)
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 import typer
 
 from frontdesk import cli_render
-from frontdesk.cli import Opts, _int, _services, app, run
+from frontdesk.cli import Opts, _int, _services, app, fail, run
 
 drill_app = typer.Typer(help="The scenario drill 情景模拟 (R5.3): a trainee's exam on a sandbox office.",
                         invoke_without_command=True)
@@ -31,8 +31,7 @@ def _local(ctx: typer.Context, fn: Callable[[Opts], Any]) -> None:
     try:
         result = fn(o)
     except FrontdeskError as exc:
-        cli_render.error(cli_render.plain(exc.as_dict(), o.lang), o.json)
-        raise typer.Exit(exc.exit_code) from None
+        fail(exc, o)
     cli_render.emit(result, o.json, o.lang)
 
 
@@ -74,8 +73,7 @@ def drill(ctx: typer.Context, set_name: str = typer.Option("default", "--set", h
             raise BadInput("save", f"{save} already exists")
         trainee = _trainee(o) if o.user else None
     except FrontdeskError as exc:
-        cli_render.error(cli_render.plain(exc.as_dict(), o.lang), o.json)
-        raise typer.Exit(exc.exit_code) from None
+        fail(exc, o)
     from frontdesk.drill.engine import Drill
     from frontdesk.ui.drill_app import DrillApp
 
