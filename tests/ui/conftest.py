@@ -13,6 +13,7 @@ Clients are not hard-coded: `Office` finds them through the services (who owns w
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -20,8 +21,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, OptionList
 
 from frontdesk.demo import load_dataset, load_demo
 from frontdesk.services import Clock, Services, open_services
@@ -155,3 +157,20 @@ def text(widget: Any) -> str:
 
 def rows(table: Any) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def palette_prompts(pilot: Pilot, query: str) -> list[str]:
+    """Open the command palette, type `query`, and return its prompts once its hits have settled."""
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, CommandPalette)
+    await type_text(pilot, query)
+    options = pilot.app.screen.query_one(OptionList)
+    for _ in range(40):  # the palette gathers hits asynchronously
+        if options.option_count:
+            break
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+    await asyncio.sleep(0.2)  # and a moment more: an empty answer must be final
+    await pilot.pause()
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Callable
 
 import pytest
-from textual.command import CommandPalette
-from textual.widgets import OptionList
 from textual.widgets._footer import FooterKey
 
 from frontdesk import i18n
@@ -17,29 +14,13 @@ from frontdesk.services.manager import ManagerService
 from frontdesk.ui.console.screen import ConsoleScreen
 from frontdesk.ui.screens.desk import DeskScreen
 
-from .conftest import ADMIN, CHEN, LI, LIU, PILOT_SIZE, PM, SUN, ZHANG, Office, settle, type_text
+from .conftest import ADMIN, CHEN, LI, LIU, PILOT_SIZE, PM, SUN, ZHANG, Office, palette_prompts, settle
 from .consolekit import OTHER, console_app, large_deposit, pending, person, the_open_case
 
 
 # 8 who may (R2.1: the console is the PM's and the GM's) ------------------------------------------
 
 NOT_PM = [pytest.param(LI, id="advisor"), pytest.param(SUN, id="trainee"), pytest.param(ADMIN, id="sales-admin")]
-
-
-async def palette_prompts(pilot, query: str) -> list[str]:
-    await pilot.press("ctrl+p")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, CommandPalette)
-    await type_text(pilot, query)
-    options = pilot.app.screen.query_one(OptionList)
-    for _ in range(40):  # the palette gathers hits asynchronously
-        if options.option_count:
-            break
-        await asyncio.sleep(0.05)
-        await pilot.pause()
-    await asyncio.sleep(0.2)  # and a moment more: an empty answer must be final
-    await pilot.pause()
-    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from textual.command import CommandPalette
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, Static
 
 from frontdesk import i18n
 from frontdesk.services import Services
@@ -16,7 +13,7 @@ from frontdesk.ui.screens.desk import DeskScreen
 from frontdesk.ui.screens.greeter import GreeterScreen
 from frontdesk.ui.screens.help import KEYS, HelpScreen
 
-from .conftest import LI, NEW_PHONE, PILOT_SIZE, PM, rows, settle, text, type_text
+from .conftest import LI, NEW_PHONE, PILOT_SIZE, PM, palette_prompts, rows, settle, text, type_text
 
 
 def help_text(app) -> str:
@@ -44,20 +41,6 @@ async def test_help_opens_with_question_mark_and_f1(sv: Services, lang: str) -> 
         await pilot.press("f1")  # F1 again closes it
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
-
-
-async def palette_prompts(pilot, query: str) -> list[str]:
-    await pilot.press("ctrl+p")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, CommandPalette)
-    await type_text(pilot, query)
-    options = pilot.app.screen.query_one(OptionList)
-    for _ in range(40):  # the palette gathers hits asynchronously
-        if options.option_count:
-            break
-        await asyncio.sleep(0.05)
-        await pilot.pause()
-    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
 
 
 async def test_command_palette_lists_desk_actions(sv: Services) -> None:
