@@ -35,3 +35,55 @@ def test_rules_import_nothing_of_the_store_or_orm():
            "or k.startswith('frontdesk.store') or k.startswith('frontdesk.services')); print(bad); sys.exit(1 if bad else 0)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _frontdesk_imports(path) -> set[str]:
+    """The frontdesk modules a source file imports (at any depth of the file)."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("frontdesk"):
+            found |= {f"{node.module}.{a.name}" for a in node.names}
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("frontdesk")}
+    return found
+
+
+def test_the_command_line_has_no_import_circle():
+    """STYLE.md: cli/app.py imports no command module; command modules import app and render, never
+    the package that wires them nor each other; arrows point one way."""
+    from pathlib import Path
+
+    import frontdesk.cli as cli
+
+    root = Path(cli.__file__).parent
+    commands = {p.stem for p in root.glob("*.py")} - {"__init__", "__main__", "app", "render"}
+    assert {"office", "counter", "deals", "io", "drill", "outbox", "tui"} <= commands
+    helpers = {"frontdesk.cli.app", "frontdesk.cli.render"}
+    app_imports = {m for m in _frontdesk_imports(root / "app.py") if m.startswith("frontdesk.cli")}
+    assert app_imports <= {"frontdesk.cli", "frontdesk.cli.render"}, app_imports
+    for name in sorted(commands):
+        cli_imports = {m for m in _frontdesk_imports(root / f"{name}.py") if m.startswith("frontdesk.cli")}
+        strays = {m for m in cli_imports if m != "frontdesk.cli" and not any(m.startswith(h) for h in helpers)}
+        assert not strays, f"frontdesk/cli/{name}.py imports {strays}"
+
+
+def test_a_command_does_not_load_what_it_does_not_use():
+    """`roster show` pays for neither openpyxl, the importer, the deals nor the TUI."""
+    code = ("import sys, tempfile, os\n"
+            "from frontdesk.cli import main\n"
+            "d = tempfile.mkdtemp(); db = os.path.join(d, 'o.db'); os.environ['FRONTDESK_PIN'] = '2580'\n"
+            "for a in (['init', '--project', 'P', '--name', 'X'], ['staff', 'add', 'W', '--role', 'pm', '--pin', '2580'],\n"
+            "          ['--as', 'W', 'roster', 'show']):\n"
+            "    try:\n"
+            "        main(['--db', db, *a])\n"
+            "    except SystemExit as e:\n"
+            "        assert e.code == 0, (a, e.code)\n"
+            "bad = sorted(k for k in sys.modules if k.split('.')[0] in ('openpyxl', 'textual')\n"
+            "             or k.startswith(('frontdesk.services.importer', 'frontdesk.services.deals',\n"
+            "                              'frontdesk.services.exporter', 'frontdesk.ui')))\n"
+            "print('LOADED', bad)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "LOADED []" in proc.stdout, proc.stdout + proc.stderr

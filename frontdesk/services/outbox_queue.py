@@ -14,7 +14,6 @@ from typing import Any, Sequence
 from sqlalchemy import insert
 
 from frontdesk import i18n
-from frontdesk.rules import phones
 from frontdesk.store.models import Notification, OutboxItem
 
 MAX_CONTENT = 2000  # WeCom takes 2048 bytes of text content; DingTalk more
@@ -30,6 +29,8 @@ def render(project: str, kind: str, rule: str, data: dict[str, Any], to: Sequenc
     text = i18n.notice_text(kind, lang, **data)
     content = i18n.t("outbox.message", lang, project=project, to=", ".join(n for n in to if n) or "—",
                      text=text, rule=rule or "—")
+    from frontdesk.rules import phones  # phonenumbers loads on the first notice, not at start
+
     return phones.mask_in_text(content)[:MAX_CONTENT]
 
 

@@ -1,33 +1,58 @@
-"""The Services bundle and its factory (imported on first use through `frontdesk.services`)."""
+"""The Services bundle and its factory (imported on first use through `frontdesk.services`).
+
+Each family of operations is built the first time it is used: a command that only reads the
+roster does not import the importer, the deals or the exporter (and their libraries)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from frontdesk.store.db import Database, open_db
 
 from .clock import Clock
-from .crossings import CrossingService
-from .deals import DealService
-from .desk import DeskService
-from .drills import DrillService
-from .exporter import ExportService
-from .importer import ImportService
-from .inbox import InboxService
-from .integrity import IntegrityService
-from .manager import ManagerService
-from .outbox import OutboxService
-from .reception import AmendService, ReceptionService
-from .records import RecordService
-from .reports import ReportService
-from .roster import RosterService
-from .staff import StaffService
+
+if TYPE_CHECKING:
+    from .crossings import CrossingService
+    from .deals import DealService
+    from .desk import DeskService
+    from .drills import DrillService
+    from .exporter import ExportService
+    from .importer import ImportService
+    from .inbox import InboxService
+    from .integrity import IntegrityService
+    from .manager import ManagerService
+    from .outbox import OutboxService
+    from .reception import AmendService, ReceptionService
+    from .records import RecordService
+    from .reports import ReportService
+    from .roster import RosterService
+    from .staff import StaffService
+
+# attribute -> (module of frontdesk.services, class): built on first access
+PARTS: dict[str, tuple[str, str]] = {
+    "staff": ("staff", "StaffService"),
+    "roster": ("roster", "RosterService"),
+    "reception": ("reception", "ReceptionService"),
+    "records": ("records", "RecordService"),
+    "crossings": ("crossings", "CrossingService"),
+    "inbox": ("inbox", "InboxService"),
+    "integrity": ("integrity", "IntegrityService"),
+    "desk": ("desk", "DeskService"),
+    "amend": ("reception", "AmendService"),
+    "deals": ("deals", "DealService"),
+    "reports": ("reports", "ReportService"),
+    "manager": ("manager", "ManagerService"),
+    "importer": ("importer", "ImportService"),
+    "exporter": ("exporter", "ExportService"),
+    "drills": ("drills", "DrillService"),
+    "outbox": ("outbox", "OutboxService"),
+}
 
 
-@dataclass
 class Services:
-    db: Database
-    clock: Clock
+    """Every family of operations over one database and one clock."""
+
     staff: StaffService
     roster: RosterService
     reception: ReceptionService
@@ -45,19 +70,25 @@ class Services:
     drills: DrillService
     outbox: OutboxService
 
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def __getattr__(self, name: str) -> Any:  # only called for a part not built yet
+        try:
+            module, cls = PARTS[name]
+        except KeyError:
+            raise AttributeError(f"Services has no {name!r}") from None
+        part = getattr(importlib.import_module(f"{__package__}.{module}"), cls)(self.db, self.clock)
+        setattr(self, name, part)
+        return part
+
     def close(self) -> None:
         self.db.dispose()
 
 
 def build(db: Database, clock: Clock | None = None) -> Services:
-    """Every family of operations over one database and one clock (each field's type builds it)."""
-    import dataclasses
-    import typing
-
-    clock = clock or Clock()
-    hints = typing.get_type_hints(Services)
-    parts = {f.name: hints[f.name](db, clock) for f in dataclasses.fields(Services) if f.name not in ("db", "clock")}
-    return Services(db=db, clock=clock, **parts)
+    return Services(db, clock or Clock())
 
 
 def open_services(url: str, clock: Clock | None = None) -> Services:

@@ -177,7 +177,7 @@ def no_env(monkeypatch):
 
 
 def test_report_csv_has_the_header_and_one_row_per_advisor(office, no_env):
-    from frontdesk.cli_deals import REPORT_COLUMNS
+    from frontdesk.cli.deals import REPORT_COLUMNS
 
     scripted_day(office)
     code, out, err = run_cli("--db", str(office.path), "--as", PM, "--at", f"{DAY} 18:00", "--lang", "en",

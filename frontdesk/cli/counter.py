@@ -1,7 +1,7 @@
-"""The counter part of ../shared/CLI.md: visits, calls, ownership, history, links,
+"""The counter part of docs/cli.md: visits, calls, ownership, history, links,
 follow-ups, crossings, the inbox and amending entries.
 
-Registered on the main app by frontdesk.cli (imported at its end)."""
+Wired onto the root command by frontdesk.cli (its __init__)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from typing import Any, List, Optional
 import typer
 
 from frontdesk import i18n
-from frontdesk.cli import Opts, _int, _yes_no, app, run
+from frontdesk.cli.app import Opts, _int, _yes_no, run
+
+commands = typer.Typer()  # merged into the root app by frontdesk.cli
 
 crossing_app = typer.Typer(help="Crossings 业务交叉 (R4, R8).")
-app.add_typer(crossing_app, name="crossing")
+commands.add_typer(crossing_app, name="crossing")
 
 
-@app.command()
+@commands.command()
 def visit(ctx: typer.Context, phone: str = typer.Option(..., "--phone"), name: Optional[str] = typer.Option(None, "--name"),
           asks_for: Optional[str] = typer.Option(None, "--asks-for"),
           visited_before: Optional[str] = typer.Option(None, "--visited-before", help="yes|no"),
@@ -29,21 +31,21 @@ def visit(ctx: typer.Context, phone: str = typer.Option(..., "--phone"), name: O
         actor=o.user, project=o.project))
 
 
-@app.command()
+@commands.command()
 def call(ctx: typer.Context, phone: str = typer.Option(..., "--phone"), name: Optional[str] = typer.Option(None, "--name"),
          referred_by: Optional[str] = typer.Option(None, "--referred-by")) -> None:
     """Register an incoming call (R2.3); --referred-by pre-registers a referral (R2.4)."""
     run(ctx, lambda sv, o: sv.reception.call(phone, name, referred_by, actor=o.user, project=o.project))
 
 
-@app.command()
+@commands.command()
 def owner(ctx: typer.Context, phone: str = typer.Option(..., "--phone"),
           as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD (default: today)")) -> None:
     """Who owns this phone's client, and why (R2.2)."""
     run(ctx, lambda sv, o: sv.records.owner(phone, actor=o.user, project=o.project, as_of=as_of))
 
 
-@app.command()
+@commands.command()
 def history(ctx: typer.Context, phone: str = typer.Option(..., "--phone"),
             witness: Optional[str] = typer.Option(None, "--witness", help="The PM witnessing the view (R2.1)."),
             witness_pin: Optional[str] = typer.Option(None, "--witness-pin", envvar="FRONTDESK_WITNESS_PIN")) -> None:
@@ -52,7 +54,7 @@ def history(ctx: typer.Context, phone: str = typer.Option(..., "--phone"),
                                               witness_pin=witness_pin))
 
 
-@app.command()
+@commands.command()
 def link(ctx: typer.Context, phones: List[str] = typer.Option(..., "--phone"), relation: str = typer.Option(..., "--relation")) -> None:
     """R2.5: the second phone's person joins the first phone's client."""
     from frontdesk.services.errors import BadInput
@@ -65,7 +67,7 @@ def link(ctx: typer.Context, phones: List[str] = typer.Option(..., "--phone"), r
 
 
 followup_app = typer.Typer(help="Follow-ups of one's own clients (R2.1, R2.2, R3.4).", invoke_without_command=True)
-app.add_typer(followup_app, name="followup")
+commands.add_typer(followup_app, name="followup")
 
 
 @followup_app.callback(invoke_without_command=True)
@@ -111,7 +113,7 @@ def crossing_list(ctx: typer.Context, open_only: bool = typer.Option(False, "--o
 
 
 inbox_app = typer.Typer(help="The acting user's notifications.", invoke_without_command=True)
-app.add_typer(inbox_app, name="inbox")
+commands.add_typer(inbox_app, name="inbox")
 
 
 @inbox_app.callback(invoke_without_command=True)
@@ -132,7 +134,7 @@ def inbox_ack(ctx: typer.Context, notification_id: str) -> None:
     run(ctx, lambda sv, o: sv.inbox.ack(_int(notification_id, "id"), actor=o.user, project=o.project))
 
 
-@app.command()
+@commands.command()
 def amend(ctx: typer.Context, entry: str, register: str = typer.Option("visit", "--register", help="visit|call"),
           note: str = typer.Option(..., "--note"), void: bool = typer.Option(False, "--void", help="Strike the page out.")) -> None:
     """Correct a register entry with a new, amending entry (R2.1)."""

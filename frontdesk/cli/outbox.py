@@ -1,6 +1,6 @@
 """Outbound notices (issue 6, part 4): `frontdesk outbox send [--loop]` and `frontdesk outbox list`.
 
-Registered on the main app by frontdesk.cli (imported at its end). `send` needs no --as: cron
+Wired onto the root command by frontdesk.cli (its __init__). `send` needs no --as: cron
 runs it, and it only delivers what the desk already decided; `list` is the PM's (or the GM's)."""
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ from typing import Any, Optional
 
 import typer
 
-from frontdesk import cli_render, i18n
-from frontdesk.cli import Opts, _int, app, run
+from frontdesk import i18n
+from frontdesk.cli import render as cli_render
+from frontdesk.cli.app import Opts, _int, run
+
+commands = typer.Typer()  # merged into the root app by frontdesk.cli
 
 outbox_app = typer.Typer(help="Notices sent to the project's WeCom / DingTalk group robot.")
-app.add_typer(outbox_app, name="outbox")
+commands.add_typer(outbox_app, name="outbox")
 
 MAX_EVERY = 86_400
 

@@ -6,13 +6,13 @@ import json
 import sys
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from frontdesk import i18n
 from frontdesk.rules.reasons import Reason
+
+if TYPE_CHECKING:  # rich's console and tables load when something is printed, not at start
+    from rich.console import Console
 
 
 def plain(v: Any, lang: str) -> Any:
@@ -35,6 +35,8 @@ def emit(result: Any, as_json: bool, lang: str) -> None:
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
+    from rich.console import Console
+
     console = Console()
     if isinstance(data, list):
         _table(console, data)
@@ -47,6 +49,8 @@ def emit(result: Any, as_json: bool, lang: str) -> None:
 def _record(console: Console, data: dict[str, Any]) -> None:
     reasons = data.pop("reasons", None)
     items = data.pop("items", None)
+    from rich.table import Table
+
     t = Table(show_header=False, box=None, pad_edge=False)
     t.add_column(style="bold cyan")
     t.add_column()
@@ -75,6 +79,8 @@ def _table(console: Console, rows: list[Any]) -> None:
         for r in rows:
             console.print(_cell(r))
         return
+    from rich.table import Table
+
     cols = list(rows[0].keys())
     t = Table(*cols)
     for r in rows:
@@ -98,4 +104,6 @@ def error(payload: dict[str, Any], as_json: bool) -> None:
     if as_json:
         sys.stderr.write(json.dumps({"error": payload}, ensure_ascii=False) + "\n")
     else:
+        from rich.console import Console
+
         Console(stderr=True).print(f"[bold red]error:[/bold red] {payload.get('message')}", highlight=False)

@@ -1,11 +1,19 @@
 """The command line's doors to the apps: the desk (`frontdesk`, `frontdesk demo`) and the lobby
-board (`frontdesk board`). Imported only by the commands that open them."""
+board (`frontdesk board`).
+
+Wired onto the root command by frontdesk.cli (its __init__), which also makes `open_tui` what a
+bare `frontdesk` does."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from frontdesk.cli import Opts, _services, check_db, default_db, fail
+import typer
+
+from frontdesk.cli.app import Opts, _desk_state, _services, check_db, default_db, fail, run
+
+commands = typer.Typer()  # merged into the root app by frontdesk.cli
 
 
 def open_tui(o: Opts, demo_hint: str | None = None, board: bool = False) -> None:
@@ -65,3 +73,35 @@ def _open_board(o: Opts) -> None:
         BoardApp(sv, lang=o.lang, project=o.project).run()
     finally:
         sv.close()
+
+
+@commands.command()
+def demo(ctx: typer.Context, fresh: bool = typer.Option(True, "--fresh/--keep", help="Replace an earlier demo database."),
+         print_only: bool = typer.Option(False, "--print", help="Print the desk state instead of opening the app.")) -> None:
+    """Open the desk on a fresh demo database (default: demo.db in the user data directory)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from frontdesk.demo import demo_hint, load_demo, start_of_demo_day
+
+    o: Opts = ctx.obj
+    path = o.db or str(Path(default_db()).with_name("demo.db"))
+    if fresh and "://" not in path:
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+    zone = ZoneInfo("Asia/Shanghai")
+    today = datetime.now(zone).date()
+    if "://" in path or not Path(path).exists():
+        load_demo(path, today)
+    o.db = path
+    o.offset = start_of_demo_day(today).replace(tzinfo=zone) - datetime.now(zone)
+    if print_only or o.json:
+        run(ctx, _desk_state)
+    else:
+        open_tui(o, demo_hint=demo_hint(o.lang))
+
+
+@commands.command()
+def board(ctx: typer.Context) -> None:
+    """A large read-only "next up" view for a second screen in the lobby."""
+    open_tui(ctx.obj, board=True)

@@ -1,6 +1,6 @@
-"""Import and export (../shared/CLI.md: `frontdesk import FILE.(csv|xlsx)` · `frontdesk export DIR`).
+"""Import and export (docs/cli.md: `frontdesk import FILE.(csv|xlsx)` · `frontdesk export DIR`).
 
-Registered on the main app by frontdesk.cli (imported at its end)."""
+Wired onto the root command by frontdesk.cli (its __init__)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from typing import Any, Optional
 import typer
 
 from frontdesk import i18n
-from frontdesk.cli import Opts, app, run
+from frontdesk.cli.app import Opts, run
+
+commands = typer.Typer()  # merged into the root app by frontdesk.cli
 
 SHOWN_ROWS = 30  # rejected rows listed on screen; the report file has them all
 
 
-@app.command("import")
+@commands.command("import")
 def import_(ctx: typer.Context, file: str = typer.Argument(..., help="A .csv or .xlsx file of registers."),
             dry_run: bool = typer.Option(False, "--dry-run", help="Check and report; write nothing."),
             report: Optional[str] = typer.Option(None, "--report", help="The row report (default: NAME.report.csv "
@@ -73,7 +75,7 @@ def _shown(result: dict[str, Any], o: Opts) -> dict[str, Any]:
     return out
 
 
-@app.command("export")
+@commands.command("export")
 def export(ctx: typer.Context, folder: str = typer.Argument(..., metavar="DIR", help="The folder to write into."),
            start: Optional[str] = typer.Option(None, "--from", help="YYYY-MM-DD (default: all registers; "
                                                                      "the report: this month)"),

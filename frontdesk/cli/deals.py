@@ -1,6 +1,6 @@
-"""The deal part of ../shared/CLI.md: units, deposits, deals, credit, reports, complaints.
+"""The deal part of docs/cli.md: units, deposits, deals, credit, reports, complaints.
 
-Registered on the main app by frontdesk.cli (imported at its end)."""
+Wired onto the root command by frontdesk.cli (its __init__)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,16 @@ from typing import Any, List, Optional
 
 import typer
 
-from frontdesk.cli import Opts, _int, app, run
+from frontdesk.cli.app import Opts, _int, run
+
+commands = typer.Typer()  # merged into the root app by frontdesk.cli
 
 unit_app = typer.Typer(help="Units and their list prices (R1.2, R7).")
 complaint_app = typer.Typer(help="Complaints and suggestions (R10).")
-app.add_typer(unit_app, name="unit")
-app.add_typer(complaint_app, name="complaint")
+commands.add_typer(unit_app, name="unit")
+commands.add_typer(complaint_app, name="complaint")
 discount_app = typer.Typer(help="Discount requests 折扣审批 (R7): the advisor asks, the PM decides.")
-app.add_typer(discount_app, name="discount")
+commands.add_typer(discount_app, name="discount")
 
 
 @unit_app.command("add")
@@ -27,14 +29,14 @@ def unit_add(ctx: typer.Context, code: str, price: str = typer.Option(..., "--pr
     run(ctx, lambda sv, o: sv.deals.unit_add(code, price, actor=o.user, project=o.project))
 
 
-@app.command()
+@commands.command()
 def deposit(ctx: typer.Context, unit: str = typer.Option(..., "--unit"), phone: str = typer.Option(..., "--phone"),
             amount: str = typer.Option(..., "--amount")) -> None:
     """A deposit takes the unit for the client; the first to pay gets it (R1.2)."""
     run(ctx, lambda sv, o: sv.deals.deposit(unit, phone, amount, actor=o.user, project=o.project))
 
 
-@app.command("large-deal")
+@commands.command("large-deal")
 def large_deal(ctx: typer.Context, unit: str = typer.Option(..., "--unit"), phone: str = typer.Option(..., "--phone"),
                decision: str = typer.Option(..., "--decision", help="assist | alone"),
                note: Optional[str] = typer.Option(None, "--note")) -> None:
@@ -42,7 +44,7 @@ def large_deal(ctx: typer.Context, unit: str = typer.Option(..., "--unit"), phon
     run(ctx, lambda sv, o: sv.deals.large_decision(unit, phone, decision, note, actor=o.user, project=o.project))
 
 
-@app.command()
+@commands.command()
 def deal(ctx: typer.Context, unit: str = typer.Option(..., "--unit"), phone: str = typer.Option(..., "--phone"),
          amount: str = typer.Option(..., "--amount"), discount: Optional[str] = typer.Option(None, "--discount"),
          approved_by: Optional[str] = typer.Option(None, "--approved-by"),
@@ -74,25 +76,25 @@ def discount_decide(ctx: typer.Context, request_id: str, approve: bool = typer.O
     run(ctx, do)
 
 
-@app.command()
+@commands.command()
 def deals(ctx: typer.Context) -> None:
     """The deals the acting user may see, with their credit."""
     run(ctx, lambda sv, o: sv.deals.list_deals(actor=o.user, project=o.project))
 
 
-@app.command()
+@commands.command()
 def reflection(ctx: typer.Context, deal_id: str, text: str = typer.Option(..., "--text")) -> None:
     """A trainee's written reflection on their first deal (R5.5)."""
     run(ctx, lambda sv, o: sv.deals.reflect(_int(deal_id, "id"), text, actor=o.user, project=o.project))
 
 
-@app.command()
+@commands.command()
 def referral(ctx: typer.Context, phone: str = typer.Option(..., "--phone"), to: str = typer.Option(..., "--to")) -> None:
     """R1.1: report a client to the PM and refer them to a similar project."""
     run(ctx, lambda sv, o: sv.deals.referral(phone, to, actor=o.user, project=o.project))
 
 
-@app.command()
+@commands.command()
 def reassign(ctx: typer.Context, phone: str = typer.Option(..., "--phone"), to: str = typer.Option(..., "--to"),
              note: Optional[str] = typer.Option(None, "--note")) -> None:
     """The PM hands a client to another advisor for follow-up (R6)."""
@@ -104,7 +106,7 @@ REPORT_COLUMNS = ("advisor", "receptions", "calls", "turns", "skipped", "duty_gi
                   "credit", "present_hours", "turns_per_hour")
 
 
-@app.command()
+@commands.command()
 def report(ctx: typer.Context, start: Optional[str] = typer.Option(None, "--from", help="YYYY-MM-DD"),
            end: Optional[str] = typer.Option(None, "--to", help="YYYY-MM-DD"),
            as_csv: bool = typer.Option(False, "--csv", help="CSV on stdout.")) -> None:

@@ -4,7 +4,7 @@
 sandbox; `drill sets`, `drill check FILE`; `drill record --trainee NAME (--score N | --result
 FILE)` and `drill results [--trainee NAME]` on the live database.
 
-Registered on the main app by frontdesk.cli (imported at its end)."""
+Wired onto the root command by frontdesk.cli (its __init__)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from typing import Any, Callable, Optional
 
 import typer
 
-from frontdesk import cli_render
-from frontdesk.cli import Opts, _int, _services, app, fail, run
+from frontdesk.cli import render as cli_render
+from frontdesk.cli.app import Opts, _int, _services, fail, run
+
+commands = typer.Typer()  # merged into the root app by frontdesk.cli
 
 drill_app = typer.Typer(help="The scenario drill 情景模拟 (R5.3): a trainee's exam on a sandbox office.",
                         invoke_without_command=True)
-app.add_typer(drill_app, name="drill")
+commands.add_typer(drill_app, name="drill")
 MAX_RESULT = 1_000_000  # bytes: a saved drill result is a few kilobytes
 
 

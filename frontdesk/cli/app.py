@@ -1,0 +1,174 @@
+"""The root command of the command line: the global options, and the helpers every command uses
+(open the services, run one operation, say its result or its error with the exit code).
+
+Imports no command module: frontdesk.cli (the package) wires them onto `app`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, NoReturn, Optional
+
+import typer
+
+from frontdesk import i18n
+from frontdesk.cli import render as cli_render
+
+app = typer.Typer(add_completion=False, no_args_is_help=False, help="frontdesk — the sales-office reception desk. Plain `frontdesk` (no command) opens the app; `frontdesk demo` opens it on a demo office.")
+
+
+# what a bare `frontdesk` does (open the app): set by frontdesk.cli, so that this module imports
+# no command module
+on_bare: list[Callable[["Opts"], None]] = []
+
+
+@dataclass
+class Opts:
+    db: str | None
+    at: str | None
+    user: str | None
+    project: str | None
+    json: bool
+    lang: str
+    offset: Any = None  # a running clock shifted to the demo's morning
+
+
+def default_db() -> str:
+    from platformdirs import user_data_dir
+
+    return str(Path(user_data_dir("frontdesk", appauthor=False)) / "frontdesk.db")
+
+
+@app.callback(invoke_without_command=True)
+def main_options(
+    ctx: typer.Context,
+    db: Optional[str] = typer.Option(None, "--db", envvar="FRONTDESK_DB", help="SQLite file or SQLAlchemy URL."),
+    at: Optional[str] = typer.Option(None, "--at", envvar="FRONTDESK_NOW", help='The clock: "YYYY-MM-DD HH:MM".'),
+    user: Optional[str] = typer.Option(None, "--as", envvar="FRONTDESK_USER", help="The staff member acting."),
+    project: Optional[str] = typer.Option(None, "--project", envvar="FRONTDESK_PROJECT", help="Project code."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="zh_CN or en (default: LANG)."),
+) -> None:
+    ctx.obj = Opts(db, at, user, project, as_json, i18n.pick_lang(lang))
+    if ctx.invoked_subcommand is None:
+        if as_json:
+            run(ctx, _desk_state)
+        else:
+            on_bare[0](ctx.obj)
+
+
+def _services(o: Opts, create: bool = False):  # noqa: ANN202
+    from frontdesk.services import open_services
+    from frontdesk.services.clock import Clock, parse_local
+
+    clock = Clock(parse_local(o.at) if o.at else None)
+    if o.offset is not None and not o.at:
+        clock.offset = o.offset
+    db = o.db or default_db()
+    check_db(db, create)
+    return open_services(db, clock)
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_db(db: str, create: bool) -> None:
+    """A SQLite --db must be a frontdesk database; only `init` and `restore` may make a new file.
+
+    A mistyped path would otherwise leave folders and an empty database behind a command that
+    failed, and a folder or a stranger's file would fail deep inside the migrations."""
+    import sqlite3
+
+    from frontdesk.services.errors import BadInput
+
+    if "://" in db:
+        from sqlalchemy.engine import make_url
+
+        from frontdesk.store.db import to_url
+
+        url = make_url(to_url(db))
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return
+        path = Path(url.database)
+    else:  # a path, as to_url reads it (no SQLAlchemy to import: the app opens before it)
+        path = Path(db).expanduser().resolve()
+    if path.is_dir():
+        raise BadInput("db", f"{path} is a folder, not a database file")
+    if not path.exists():
+        if create:
+            return
+        raise BadInput("db", f"there is no database at {path}: make one with `frontdesk init` "
+                             "(or try `frontdesk demo`)")
+    with path.open("rb") as f:
+        head = f.read(len(SQLITE_MAGIC))
+    if not head:
+        return  # an empty file is an empty SQLite database
+    if head != SQLITE_MAGIC:
+        raise BadInput("db", f"{path} is not a frontdesk database (not a SQLite file)")
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError:
+        raise BadInput("db", f"{path} is not a frontdesk database (unreadable)") from None
+    finally:
+        con.close()
+    if tables and "alembic_version" not in tables:
+        raise BadInput("db", f"{path} is a SQLite file of another program, not a frontdesk database")
+
+
+def run(ctx: typer.Context, fn: Callable[[Any, Opts], Any], create: bool = False) -> None:
+    """Open the services, run one operation, print its result or its error, exit with the code.
+
+    `create`: the command may make a new database file (init, restore)."""
+    from frontdesk.services.errors import FrontdeskError
+
+    o: Opts = ctx.obj
+    try:
+        sv = _services(o, create)
+        try:
+            result = fn(sv, o)
+        finally:
+            sv.close()
+    except FrontdeskError as exc:
+        fail(exc, o)
+    cli_render.emit(result, o.json, o.lang)
+
+
+def fail(exc: Any, o: Opts) -> NoReturn:
+    """Say a FrontdeskError (plain or --json on stderr) and exit with its code (1 refused, 2 bad input)."""
+    cli_render.error(cli_render.plain(exc.as_dict(), o.lang), o.json)
+    raise typer.Exit(exc.exit_code) from None
+
+
+def _desk_state(sv: Any, o: Opts) -> dict[str, Any]:
+    return {"roster": sv.roster.show(actor=o.user, project=o.project)}
+
+
+def _yes_no(value: Optional[str], field: str) -> Optional[bool]:
+    from frontdesk.services.errors import BadInput
+
+    if value is None:
+        return None
+    v = value.strip().lower()
+    if v in ("yes", "y", "是"):
+        return True
+    if v in ("no", "n", "否"):
+        return False
+    raise BadInput(field, f"{value!r} is not yes or no")
+
+
+INT_MAX = 2**31 - 1
+
+
+def _int(value: Optional[str], field: str) -> Optional[int]:
+    from frontdesk.services.errors import BadInput
+
+    if value is None:
+        return None
+    try:
+        n = int(value.strip())
+    except ValueError:
+        raise BadInput(field, f"{value!r} is not a whole number") from None
+    if abs(n) > INT_MAX:  # ids, numbers and counts are INTEGER columns: PostgreSQL refuses more
+        raise BadInput(field, f"{value!r} is out of range (at most {INT_MAX})")
+    return n

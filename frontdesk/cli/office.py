@@ -1,0 +1,126 @@
+"""The office on the command line: projects, settings, staff, trainees, the roster, and the
+registers' integrity (verify, anchor, backup, restore).
+
+Wired onto the root command by frontdesk.cli (its __init__)."""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional
+
+import typer
+
+from frontdesk.cli.app import Opts, _int, run
+
+commands = typer.Typer()  # merged into the root app by frontdesk.cli
+staff_app = typer.Typer(help="Staff: add, list, transfer (R5, R6).")
+trainee_app = typer.Typer(help="Trainees (R5).")
+roster_app = typer.Typer(help="The duty roster and rotation (R3).")
+commands.add_typer(staff_app, name="staff")
+commands.add_typer(trainee_app, name="trainee")
+commands.add_typer(roster_app, name="roster")
+
+
+@commands.command()
+def init(ctx: typer.Context, code: str = typer.Option(..., "--project"), name: str = typer.Option(..., "--name"),
+         protection_days: Optional[str] = typer.Option(None, "--protection-days"),
+         tz: Optional[str] = typer.Option(None, "--tz")) -> None:
+    """Create a project (on an existing database: add one)."""
+    run(ctx, lambda sv, o: sv.staff.init(code, name, _int(protection_days, "protection_days"), tz, actor=o.user),
+        create=True)
+
+
+@commands.command()
+def settings(ctx: typer.Context, key: Optional[str] = typer.Argument(None), value: Optional[str] = typer.Argument(None),
+             gm_approval: Optional[str] = typer.Option(None, "--gm-approval", help='"NAME: reason" (R2.2, >10 days)')) -> None:
+    """Show the project's settings, or set one: KEY VALUE."""
+    run(ctx, lambda sv, o: sv.staff.settings(key, value, gm_approval, actor=o.user, project=o.project))
+
+
+@staff_app.command("add")
+def staff_add(ctx: typer.Context, name: str, role: str = typer.Option(..., "--role"),
+              mentor: Optional[str] = typer.Option(None, "--mentor"), pin: Optional[str] = typer.Option(None, "--pin")) -> None:
+    """Add a staff member: advisor | trainee | pm | sales-admin | gm."""
+    run(ctx, lambda sv, o: sv.staff.add(name, role, mentor, pin, actor=o.user, project=o.project))
+
+
+@staff_app.command("list")
+def staff_list(ctx: typer.Context) -> None:
+    run(ctx, lambda sv, o: sv.staff.list(actor=o.user, project=o.project))
+
+
+@staff_app.command("transfer")
+def staff_transfer(ctx: typer.Context, name: str, to: str = typer.Option(..., "--to")) -> None:
+    """Move an advisor to another project (R6)."""
+    run(ctx, lambda sv, o: sv.staff.transfer(name, to, actor=o.user, project=o.project))
+
+
+@staff_app.command("pin")
+def staff_pin(ctx: typer.Context, name: str, pin: str) -> None:
+    """Set a staff member's PIN (themself or the PM)."""
+    run(ctx, lambda sv, o: sv.staff.set_pin(name, pin, actor=o.user, project=o.project))
+
+
+@trainee_app.command("pass")
+def trainee_pass(ctx: typer.Context, name: str, score: str = typer.Option(..., "--score")) -> None:
+    """Record a passed exam (R5.3): the trainee joins the rotation."""
+    run(ctx, lambda sv, o: sv.staff.trainee_pass(name, _int(score, "score"), actor=o.user, project=o.project))
+
+
+# --- roster ----------------------------------------------------------------------------------
+
+@roster_app.command("set")
+def roster_set(ctx: typer.Context, names: List[str] = typer.Argument(...)) -> None:
+    """The rotation order from now on, starting at its first name."""
+    run(ctx, lambda sv, o: sv.roster.set(names, actor=o.user, project=o.project))
+
+
+@roster_app.command("away")
+def roster_away(ctx: typer.Context, name: str) -> None:
+    run(ctx, lambda sv, o: sv.roster.mark(name, True, actor=o.user, project=o.project))
+
+
+@roster_app.command("back")
+def roster_back(ctx: typer.Context, name: str) -> None:
+    run(ctx, lambda sv, o: sv.roster.mark(name, False, actor=o.user, project=o.project))
+
+
+@roster_app.command("show")
+def roster_show(ctx: typer.Context) -> None:
+    run(ctx, lambda sv, o: sv.roster.show(actor=o.user, project=o.project))
+
+
+@commands.command()
+def verify(ctx: typer.Context, anchor: Optional[str] = typer.Option(
+        None, "--anchor", help="An anchor file written earlier by `frontdesk anchor`: its pages must all be there.")) -> None:
+    """Check every register's numbering and hash chain (R2.1); exit 1 when a problem is found."""
+    found: dict[str, Any] = {}
+
+    def do(sv: Any, _o: Opts) -> Any:
+        held = sv.integrity.check_anchor(anchor) if anchor else None
+        found.update(sv.integrity.verify())
+        if held is not None:
+            found["problems"] = found["problems"] + held["problems"]
+            found["ok"] = not found["problems"]
+            found["anchor"] = {k: held[k] for k in ("anchor", "taken_at", "heads")}
+        return found
+    run(ctx, do)
+    if not found.get("ok", True):
+        raise typer.Exit(1)
+
+
+@commands.command()
+def anchor(ctx: typer.Context, file: Optional[str] = typer.Argument(None, help="Write it to this new file.")) -> None:
+    """Write down every register's last page and hash, to keep away from the database (R2.1)."""
+    run(ctx, lambda sv, o: sv.integrity.anchor(file))
+
+
+@commands.command()
+def backup(ctx: typer.Context, file: str) -> None:
+    """A consistent copy of the database while the desk is in use."""
+    run(ctx, lambda sv, o: sv.integrity.backup(file))
+
+
+@commands.command()
+def restore(ctx: typer.Context, file: str) -> None:
+    """Replace the database with a backup that passes verify; the old one is kept beside it."""
+    run(ctx, lambda sv, o: sv.integrity.restore(file, actor=o.user), create=True)
