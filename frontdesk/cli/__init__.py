@@ -82,10 +82,24 @@ def hoist(args: list[str]) -> list[str]:
     return front + rest
 
 
+def _not_text(args: list[str]) -> str | None:
+    """The field of the first argument that is not text (bytes that were not UTF-8 reach Python as
+    lone surrogates): the option before it, else "argument"."""
+    for i, a in enumerate(args):
+        if any("\ud800" <= ch <= "\udfff" for ch in a):
+            name = a.split("=", 1)[0] if a.startswith("--") else (args[i - 1] if i and args[i - 1].startswith("--") else "")
+            return name.lstrip("-").replace("-", "_") or "argument"
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors become exit 2 with a JSON error under --json."""
     args = hoist(sys.argv[1:] if argv is None else list(argv))
     as_json = "--json" in args
+    bad = _not_text(args)
+    if bad is not None:
+        cli_render.error({"code": "bad_input", "field": bad, "message": f"{bad}: is not valid text (UTF-8)"}, as_json)
+        sys.exit(2)
     wire(args)
     try:
         code = app(args=args, prog_name="frontdesk", standalone_mode=False)
@@ -97,10 +111,11 @@ def main(argv: list[str] | None = None) -> None:
         if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
             if os.environ.get("FRONTDESK_DEBUG"):
                 raise
-            # never a traceback at the counter: say what failed, keep the details for the log
-            payload = {"code": "internal", "message": f"{type(exc).__name__}: {exc}"}
+            # never a traceback at the counter, and no exit code but 0, 1 and 2: say what failed
+            # (nothing was written: the operation's transaction did not commit)
+            payload = {"code": "internal", "message": f"{type(exc).__name__}: {exc} (nothing was written)"}
             cli_render.error(payload, as_json)
-            sys.exit(3)
+            sys.exit(1)
         field = getattr(getattr(exc, "param", None), "name", None) or ""
         payload = {"code": "bad_input", "field": field.replace("-", "_"), "message": exc.format_message()}
         if as_json:

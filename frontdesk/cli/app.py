@@ -58,7 +58,6 @@ def main_options(
 
 
 def _services(o: Opts, create: bool = False):  # noqa: ANN202
-    from frontdesk.services import open_services
     from frontdesk.services.clock import Clock, parse_local
 
     clock = Clock(parse_local(o.at) if o.at else None)
@@ -66,7 +65,22 @@ def _services(o: Opts, create: bool = False):  # noqa: ANN202
         clock.offset = o.offset
     db = o.db or default_db()
     check_db(db, create)
-    return open_services(db, clock)
+    return open_db_services(db, clock)
+
+
+def open_db_services(db: str, clock: Any):  # noqa: ANN201
+    """The services on `db`, or BadInput naming `db` when it cannot be opened (a server that does
+    not answer, a refused login, a file that is not a database): that is the user's input to fix."""
+    from sqlalchemy.exc import DBAPIError, NoSuchModuleError
+
+    from frontdesk.services import open_services
+    from frontdesk.services.errors import BadInput
+
+    try:
+        return open_services(db, clock)
+    except (DBAPIError, NoSuchModuleError) as exc:
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+        raise BadInput("db", f"cannot open the database: {first}") from None
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -86,14 +100,24 @@ def check_db(db: str, create: bool) -> None:
 
         from frontdesk.store.db import to_url
 
-        url = make_url(to_url(db))
-        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        try:
+            url = make_url(to_url(db))
+        except Exception:  # noqa: BLE001 - SQLAlchemy's URL parser raises several kinds
+            raise BadInput("db", f"{db!r} is neither a file path nor a database URL") from None
+        backend = url.get_backend_name()
+        if backend not in ("sqlite", "postgresql"):
+            raise BadInput("db", f"{backend} is not supported: give a SQLite file or a postgresql:// URL")
+        if backend != "sqlite":
             return
+        if not url.database or url.database == ":memory:":
+            raise BadInput("db", "an in-memory database keeps nothing: give a file or a postgresql:// URL")
         path = Path(url.database)
     else:  # a path, as to_url reads it (no SQLAlchemy to import: the app opens before it)
         path = Path(db).expanduser().resolve()
     if path.is_dir():
         raise BadInput("db", f"{path} is a folder, not a database file")
+    if path.exists() and not path.is_file():
+        raise BadInput("db", f"{path} is not a regular file (a device or a pipe), not a database file")
     if not path.exists():
         if create:
             return
@@ -131,6 +155,11 @@ def run(ctx: typer.Context, fn: Callable[[Any, Opts], Any], create: bool = False
             sv.close()
     except FrontdeskError as exc:
         fail(exc, o)
+    except OSError as exc:  # a path the system refuses: too long, read-only, not there, no permission
+        from frontdesk.services.errors import BadInput
+
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        fail(BadInput("path", f"{exc.strerror or exc}{where}"[:400]), o)
     cli_render.emit(result, o.json, o.lang)
 
 

@@ -55,6 +55,9 @@ def check(s: Session, anchor: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+MAX_ENTRY = 2**31 - 1
+
+
 def parse(doc: Any, field: str) -> dict[str, Any]:
     """An anchor document as read from JSON, checked; ValueError names what is wrong."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("heads"), list):
@@ -63,4 +66,6 @@ def parse(doc: Any, field: str) -> dict[str, Any]:
         if not (isinstance(h, dict) and isinstance(h.get("project"), str) and isinstance(h.get("register"), str)
                 and isinstance(h.get("entry"), int) and isinstance(h.get("hash"), str)):
             raise ValueError(f"has a head that is not {{project, register, entry, hash}}: {h!r}")
+        if not 0 <= h["entry"] <= MAX_ENTRY:  # entry numbers are INTEGER columns
+            raise ValueError(f"has an entry number out of range (0 to {MAX_ENTRY}): {h['entry']}")
     return doc

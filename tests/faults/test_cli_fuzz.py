@@ -360,6 +360,55 @@ def test_a_mistyped_db_path_creates_nothing(tmp_path):
     assert not target.exists() and not target.parent.exists(), "a failed read created a database"
 
 
+@pytest.mark.parametrize("target", ["/dev/null", "sqlite://", "sqlite:///:memory:", "mysql://u:p@127.0.0.1/x",
+                                    "oracle://u@127.0.0.1/x", "postgresql://nobody@127.0.0.1:1/none",
+                                    "postgresql+psycopg://nobody@256.1.1.1:5432/x", "not a url://x"],
+                         ids=["dev-null", "sqlite-memory", "sqlite-memory-path", "mysql", "oracle",
+                              "postgres-refused", "postgres-bad-host", "garbage-url"])
+def test_a_db_that_cannot_be_opened_is_bad_input_naming_db(target):
+    """Trust issue, item 6: no exit code but 0, 1, 2 — a --db that names no usable database is input to fix."""
+    code, out, err = run(["--db", target, "--json", "roster", "show"])
+    assert code == 2, (code, err)
+    assert json.loads(err)["error"]["field"] == "db", err
+
+
+@pytest.mark.parametrize("args", [
+    ("export", "/proc"),
+    ("export", "/proc/1/nope"),
+    ("backup", "b" * 300 + ".db"),
+    ("anchor", "a" * 300 + ".json"),
+    ("restore", "r" * 300 + ".db"),
+], ids=["export-proc", "export-proc-missing", "backup-long-name", "anchor-long-name", "restore-long-name"])
+def test_a_path_the_system_refuses_is_bad_input(db, tmp_path, args):
+    """Trust issue, item 6: paths the system refuses (read-only, too long) exit 2, nothing written."""
+    if args[0] != "export":
+        args = (args[0], str(tmp_path / args[1]))
+    code, _, e = fd(db, *args)
+    assert code == 2 and e is not None, (code, e)
+
+
+@pytest.mark.parametrize("args", [
+    ("--project", "\udcff\udcfe", "roster", "show"),
+    ("staff", "transfer", LI, "--to", "\udcff\udcfe"),
+    ("staff", "transfer", LI, "--to=\udcff"),
+], ids=["project", "to", "to-equals"])
+def test_an_option_that_is_not_utf8_is_bad_input_naming_it(db, args):
+    code, _, e = fd(db, *args)
+    assert code == 2 and e is not None and e["field"] in ("project", "to"), e
+
+
+def test_an_anchor_with_an_entry_number_out_of_range_is_bad_input(db, tmp_path):
+    doc = {"format": "frontdesk-anchor/1", "taken_at": "2026-11-02T10:00:00+08:00",
+           "heads": [{"project": "P1", "register": "visit", "entry": 10**19, "hash": "0" * 64}]}
+    from frontdesk.store import anchor as anchor_mod
+
+    doc["format"] = anchor_mod.FORMAT
+    target = tmp_path / "anchor.json"
+    target.write_text(json.dumps(doc), encoding="utf-8")
+    code, _, e = fd(db, "verify", "--anchor", str(target))
+    assert code == 2 and e is not None and e["field"] == "anchor" and "out of range" in e["message"], e
+
+
 json_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True),
               _no_surrogates(max_size=20)),
