@@ -18,8 +18,10 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
+from . import changes
+
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0005"  # the newest migration; opening a database older than this upgrades it
+HEAD = "0012"  # the newest migration; opening a database older than this upgrades it
 BUSY_TIMEOUT_MS = 30_000
 # The key of the advisory lock every PostgreSQL write transaction takes ("fdsk"). Advisory
 # locks are scoped to one database, so two offices' databases on one server never wait on
@@ -102,6 +104,7 @@ class Database:
         else:
             self.writer = _pg_engine(self.url, writer=True)
             self.reader = _pg_engine(self.url, writer=False)
+        changes.install(self.writer)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -109,6 +112,7 @@ class Database:
         with Session(self.writer, expire_on_commit=False) as s:
             with s.begin():
                 yield s
+                changes.publish(s.connection(), self.is_sqlite)  # the screens of every process
 
     @contextmanager
     def read(self) -> Iterator[Session]:

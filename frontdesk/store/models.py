@@ -306,3 +306,4 @@ APPEND_ONLY = APPEND_ONLY + APPEND_ONLY_DEALS
 from .models_outbox import APPEND_ONLY_OUTBOX, OutboxAttempt, OutboxItem, OutboxOutcome  # noqa: E402,F401
 
 APPEND_ONLY = APPEND_ONLY + APPEND_ONLY_OUTBOX
+from .models_live import ChangeFeed  # noqa: E402,F401

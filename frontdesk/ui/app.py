@@ -139,12 +139,19 @@ class FrontdeskApp(App[None]):
             self.sign_in_as(self._initial_user)
         else:
             self.push_screen(SignInScreen())
-        self._start_sender()
+        self._start_background()
 
-    def _start_sender(self) -> None:
+    def _start_background(self) -> None:
+        from .live import LiveFeed
         from .outbox_sender import OutboxSender
 
         self.outbox_sender = OutboxSender(self)  # delivers the webhook's notices while the desk runs
+        self.live = LiveFeed(self, self.services.db.url)  # other counters' writes, within a second
+
+    def on_unmount(self) -> None:
+        live = getattr(self, "live", None)
+        if live is not None:
+            live.stop()
 
     def _read_settings(self) -> None:
         try:
@@ -158,7 +165,7 @@ class FrontdeskApp(App[None]):
         if self.services_or_none() is None:
             return
         self._read_settings()
-        self.call_from_thread(self._start_sender)
+        self.call_from_thread(self._start_background)
         if self._initial_user:
             st = next((s for s in self.services.staff.list(project=self.project) if s["name"] == self._initial_user),
                       None)

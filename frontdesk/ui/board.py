@@ -38,7 +38,19 @@ class BoardApp(App[None]):
     def on_mount(self) -> None:
         self.title = i18n.t("ui.board_title", self.lang)
         self.load()
-        self.set_interval(self.refresh_seconds, self.load)
+        self.set_interval(self.refresh_seconds, self.load)  # the fallback: the feed says it sooner
+        from .live import LiveFeed
+
+        self.live = LiveFeed(self, self.services.db.url)
+
+    def tables_changed(self, tables: frozenset[str]) -> None:
+        from .live import BOARD, touches
+
+        if touches(tables, BOARD):
+            self.load()
+
+    def on_unmount(self) -> None:
+        self.live.stop()
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:

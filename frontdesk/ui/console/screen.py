@@ -50,6 +50,13 @@ class ConsoleScreen(Screen[None]):
         for pane in self.query(Pane):
             pane.reload()
 
+    def tables_changed(self, _tables: frozenset[str]) -> None:
+        """Someone committed a change: the tab in view re-reads (its cursor stays); others on opening."""
+        active = self.query_one("#console-tabs", TabbedContent).active_pane
+        if active is not None:
+            for pane in active.query(Pane):
+                pane.reload()
+
     def action_back(self) -> None:
         for pane in self.query(Pane):
             if pane.cancel_prompt():

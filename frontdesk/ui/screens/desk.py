@@ -105,6 +105,13 @@ class DeskScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.load()
 
+    def tables_changed(self, tables: frozenset[str]) -> None:
+        """Another counter (or this one) committed: re-read if it changed what the desk shows."""
+        from ..live import DESK, touches
+
+        if touches(tables, DESK):
+            self.load()
+
     @work(thread=True, exclusive=True, group="desk-load")
     def load(self) -> None:
         app = self.app
