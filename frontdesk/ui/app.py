@@ -146,7 +146,8 @@ class FrontdeskApp(App[None]):
         from .outbox_sender import OutboxSender
 
         self.outbox_sender = OutboxSender(self)  # delivers the webhook's notices while the desk runs
-        self.live = LiveFeed(self, self.services.db.url)  # other counters' writes, within a second
+        if LiveFeed.wanted():
+            self.live = LiveFeed(self, self.services.db.url)  # other counters' writes, within a second
 
     def on_unmount(self) -> None:
         live = getattr(self, "live", None)

@@ -41,7 +41,7 @@ class BoardApp(App[None]):
         self.set_interval(self.refresh_seconds, self.load)  # the fallback: the feed says it sooner
         from .live import LiveFeed
 
-        self.live = LiveFeed(self, self.services.db.url)
+        self.live = LiveFeed(self, self.services.db.url) if LiveFeed.wanted() else None
 
     def tables_changed(self, tables: frozenset[str]) -> None:
         from .live import BOARD, touches
@@ -50,7 +50,8 @@ class BoardApp(App[None]):
             self.load()
 
     def on_unmount(self) -> None:
-        self.live.stop()
+        if self.live is not None:
+            self.live.stop()
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:

@@ -4,6 +4,7 @@ method re-reads what shows them. The screens' timers stay as a fallback."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from frontdesk.store.changes import EVERYTHING, Watcher
@@ -20,6 +21,11 @@ def touches(tables: frozenset[str], shown: frozenset[str]) -> bool:
 
 class LiveFeed:
     """One watcher for one app; its news reach the app's screens on the app's own thread."""
+
+    @staticmethod
+    def wanted() -> bool:
+        """FRONTDESK_LIVE=0 leaves the screens on their timers (a fallback, and the bench's control)."""
+        return os.environ.get("FRONTDESK_LIVE", "1") != "0"
 
     def __init__(self, app: Any, url: str, every: float = 0.2):
         self.app = app
