@@ -38,6 +38,8 @@ class LiveFeed:
             pass
 
     def deliver(self, tables: frozenset[str] = EVERYTHING) -> None:
+        if not self.app.is_running:  # closing: nothing to repaint
+            return
         for part in (self.app, *self.app.screen_stack):  # the board app itself; the desk, the console
             handler = getattr(part, "tables_changed", None)
             if handler is not None:

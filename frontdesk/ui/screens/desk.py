@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from textual._context import NoActiveAppError
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -114,7 +115,10 @@ class DeskScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="desk-load")
     def load(self) -> None:
-        app = self.app
+        try:
+            app = self.app
+        except NoActiveAppError:  # the app closed while a reload was on its way
+            return
         sv, user, project = app.services_or_none(), app.user, app.project  # type: ignore[attr-defined]
         if sv is None or user is None:
             return
