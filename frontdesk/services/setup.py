@@ -60,50 +60,54 @@ class Plan:
 
 def check_project(code: str, name: str, tz: str, days: Any) -> tuple[str, str, str, int]:
     """Step 1: (code, name, time zone, protection days) cleaned, or BadInput naming the field."""
-    title = clean_text(name, "name", 200, required=True)
+    title = clean_text(name, "name", 200)
+    if not title:
+        raise BadInput("name", "must not be empty", why="empty")
     code = (code or "").strip()
     if not CODE.match(code):
-        raise BadInput("project", f"{code!r}: a project code is 1–32 letters, digits, - or _")
+        raise BadInput("project", f"{code!r}: a project code is 1–32 letters, digits, - or _", why="code")
     zone = (tz or "").strip() or DEFAULT_TZ
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput("tz", f"{zone!r} is not a time zone (e.g. Asia/Shanghai)") from None
+        raise BadInput("tz", f"{zone!r} is not a time zone (e.g. Asia/Shanghai)", why="tz") from None
     try:
         n = int(str(days).strip())
     except ValueError:
-        raise BadInput("protection_days", f"{days!r} is not a whole number (R2.2)") from None
+        raise BadInput("protection_days", f"{days!r} is not a whole number (R2.2)", why="days") from None
     if protection.check_days(n, gm_approved=False) is not None:
         raise BadInput("protection_days", f"{n} is outside 1–{protection.MAX_DAYS_WITHOUT_GM} (R2.2); "
-                                          "above that it needs a GM approval, set later in Settings")
+                                          "above that it needs a GM approval, set later in Settings", why="days")
     return code, title, zone, n
 
 
 def check_pin(pin: str | None, again: str | None = None, field: str = "pin") -> str:
     """A PIN of 4 to 8 digits, typed the same twice when `again` is given (R2.1)."""
     if not PIN.match(pin or ""):
-        raise BadInput(field, "a PIN is 4 to 8 digits (R2.1)")
+        raise BadInput(field, "a PIN is 4 to 8 digits (R2.1)", why="pin_format")
     if again is not None and again != pin:
-        raise BadInput(field, "the two PINs differ: type the same PIN twice (R2.1)")
+        raise BadInput(field, "the two PINs differ: type the same PIN twice (R2.1)", why="pin_mismatch")
     return pin or ""
 
 
 def check_person(p: Person, known: list[Person], first: bool = False) -> Person:
     """One person of the plan, against those before them (`known`): name, role, mentor, PIN."""
-    name = clean_text(p.name, "name", required=True)
+    name = clean_text(p.name, "name")
+    if not name:
+        raise BadInput("name", "must not be empty", why="empty")
     roles = FIRST_ROLES if first else TEAM_ROLES
     if p.role not in roles:
-        raise BadInput("role", f"{p.role!r} is not one of {', '.join(roles)}")
+        raise BadInput("role", f"{p.role!r} is not one of {', '.join(roles)}", why="role")
     if any(k.name == name for k in known):
-        raise BadInput("name", f"{name} is already in the list")
+        raise BadInput("name", f"{name} is already in the list", why="duplicate")
     mentor = None
     if p.role == "trainee":
         mentor = clean_text(p.mentor, "mentor")
         if not mentor:
-            raise BadInput("mentor", "a trainee needs a mentor (R5.2)")
+            raise BadInput("mentor", "a trainee needs a mentor (R5.2)", why="mentor")
         m = next((k for k in known if k.name == mentor), None)
         if m is None or m.role not in ("advisor", "pm"):
-            raise BadInput("mentor", f"{mentor} is not an advisor or PM of this list (R5.2)")
+            raise BadInput("mentor", f"{mentor} is not an advisor or PM of this list (R5.2)", why="mentor")
     pin = check_pin(p.pin) if p.pin is not None or first else None
     return Person(name, p.role, pin, mentor)
 
@@ -113,9 +117,9 @@ def check_order(order: list[str], eligible: list[str]) -> list[str]:
     seen: list[str] = []
     for n in order:
         if n not in eligible:
-            raise BadInput("order", f"{n} is not an advisor or trainee of this office (R3)")
+            raise BadInput("order", f"{n} is not an advisor or trainee of this office (R3)", why="order")
         if n in seen:
-            raise BadInput("order", f"{n} appears twice (R3)")
+            raise BadInput("order", f"{n} appears twice (R3)", why="order")
         seen.append(n)
     return seen
 
