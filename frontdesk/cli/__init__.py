@@ -16,12 +16,12 @@ import sys
 
 import typer
 
-from frontdesk.cli import counter, deals, drill, io, office, outbox, tui
+from frontdesk.cli import counter, deals, drill, io, office, outbox, tui, where
 from frontdesk.cli import render as cli_render
 from frontdesk.cli.app import app, on_bare
 
-COMMANDS = [c for m in (office, counter, deals, io, drill, outbox, tui) for c in m.commands.registered_commands]
-GROUPS = [g for m in (office, counter, deals, io, drill, outbox, tui) for g in m.commands.registered_groups]
+COMMANDS = [c for m in (office, counter, deals, io, drill, outbox, tui, where) for c in m.commands.registered_commands]
+GROUPS = [g for m in (office, counter, deals, io, drill, outbox, tui, where) for g in m.commands.registered_groups]
 app.registered_commands[:] = COMMANDS
 app.registered_groups[:] = GROUPS
 on_bare.append(tui.open_tui)

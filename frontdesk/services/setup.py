@@ -23,6 +23,7 @@ from sqlmodel import select
 from frontdesk.rules import protection, rotation
 from frontdesk.rules.reasons import Reason
 from frontdesk.store.models import Project, RosterState, Setting, Staff
+from frontdesk.store.probe import DEMO_KEY  # the setting that marks a demo project
 
 from . import clientbook, roster
 from .base import ROSTER_ROLES, Base, Ctx, clean_text
@@ -30,7 +31,6 @@ from .clock import Clock
 from .errors import BadInput, Refused
 from .staff import CODE, PIN, _event, hash_pin
 
-DEMO_KEY = "demo"  # the setting that marks a demo project (frontdesk.store.probe reads it too)
 FIRST_ROLES = ("pm", "gm")  # who may be the office's first person
 TEAM_ROLES = ("advisor", "trainee")  # whom the setup adds after them
 DEFAULT_TZ = "Asia/Shanghai"
