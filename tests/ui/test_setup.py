@@ -199,3 +199,49 @@ async def test_a_project_without_staff_opens_the_setup_from_it_and_an_import_fil
         assert sv.setup.needed() is None
     finally:
         sv.close()
+
+
+def test_the_setup_through_the_command_remembers_the_office_for_the_app_and_the_board(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`frontdesk --db office.db` on a new office: the setup, then `frontdesk where` names the
+    office (from the config file) for the app and the board, with no --db."""
+    import json
+
+    from frontdesk import config
+    from frontdesk.cli import main
+    from frontdesk.ui import app as app_mod
+
+    monkeypatch.setenv(config.CONFIG_ENV, str(tmp_path / "cfg"))
+    monkeypatch.setenv(config.DATA_ENV, str(tmp_path / "data"))
+    for k in ("FRONTDESK_DB", "FRONTDESK_NOW", "FRONTDESK_USER", "FRONTDESK_PROJECT"):
+        monkeypatch.delenv(k, raising=False)
+    db = tmp_path / "office.db"
+    seen: list[Any] = []
+
+    async def auto_pilot(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "和谐家园", "enter", "HX", "enter", "enter", "enter",
+                   "周经理", "enter", "enter", "2580", "enter", "2580", "enter", "enter", "enter")
+        assert config.office() is None and not db.exists()  # the summary: nothing written, nothing remembered
+        await keys(pilot, "enter")
+        for _ in range(50):
+            await settle(pilot)
+            if isinstance(pilot.app.screen, DeskScreen):
+                break
+        seen.append(type(pilot.app.screen))
+        seen.append(text(pilot.app.screen.query_one("#setup-error")) if not isinstance(pilot.app.screen, DeskScreen) else "")
+        pilot.app.exit()
+
+    real_run = app_mod.FrontdeskApp.run
+    monkeypatch.setattr(app_mod.FrontdeskApp, "run",
+                        lambda self, **kw: real_run(self, headless=True, size=SIZE, auto_pilot=auto_pilot, **kw))
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(db), "--lang", "en", "--at", NOW])
+    assert exited.value.code in (0, None), capsys.readouterr().err
+    assert seen == [DeskScreen, ""] and config.office() == str(db)
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["--json", "where"])
+    got = json.loads(capsys.readouterr().out)
+    assert got["app"] == got["board"] and got["app"]["db"] == str(db) and got["app"]["why"] == "config"
+    assert got["app"]["holds"] == "office"

@@ -76,7 +76,9 @@ class SetupScreen(Screen[None]):
         elif name == "confirm":
             self.fill_summary()
         first = {"project": "#su-name", "first": "#su-first-name", "team": "#su-p-name", "order": "#su-order"}
-        if name in first:
+        if name == "order" and not self.order:
+            self.set_focus(None)  # nobody to order: Enter goes on (the screen's binding)
+        elif name in first:
             self.query_one(first[name]).focus()
         else:
             self.set_focus(None)
