@@ -49,8 +49,8 @@ def default_db() -> str:
 @app.callback(invoke_without_command=True)
 def main_options(
     ctx: typer.Context,
-    db: Optional[str] = typer.Option(None, "--db", help="SQLite file or SQLAlchemy URL [env var: FRONTDESK_DB; "
-                                     "default: the office the setup remembered — `frontdesk where`]."),
+    db: Optional[str] = typer.Option(None, "--db", help="SQLite file or SQLAlchemy URL (env FRONTDESK_DB; default: "
+                                     "the office the setup remembered, see `frontdesk where`)."),
     at: Optional[str] = typer.Option(None, "--at", envvar="FRONTDESK_NOW", help='The clock: "YYYY-MM-DD HH:MM".'),
     user: Optional[str] = typer.Option(None, "--as", envvar="FRONTDESK_USER", help="The staff member acting."),
     project: Optional[str] = typer.Option(None, "--project", envvar="FRONTDESK_PROJECT", help="Project code."),
