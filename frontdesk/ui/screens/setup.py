@@ -57,6 +57,12 @@ class SetupScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show_step(0)
+        self._warm()
+
+    @work(thread=True)
+    def _warm(self) -> None:
+        """The checks' module (and SQLAlchemy under it) loads while the first step is typed, not on its Enter."""
+        import frontdesk.services.setup  # noqa: F401
 
     # steps ----------------------------------------------------------------------------------
     def show_step(self, n: int) -> None:
@@ -183,9 +189,10 @@ class SetupScreen(Screen[None]):
         box = self.query_one("#su-team", OptionList)
         box.clear_options()
         for p in self.team:
-            extra = self.t("setup.team_mentor", mentor=p.mentor) if p.mentor else ""
-            pin = "" if p.pin else " · " + self.t("setup.team_pin_none")
-            box.add_option(Option(f"{p.name}  [dim]{self.t('word.' + p.role)} {extra}{pin}[/dim]", id=p.name))
+            about = [self.t("word." + p.role)]
+            about += [self.t("setup.team_mentor", mentor=p.mentor)] if p.mentor else []
+            about += [] if p.pin else [self.t("setup.team_pin_none")]
+            box.add_option(Option(f"{p.name}  [dim]{' · '.join(about)}[/dim]", id=p.name))
         if not self.team:
             box.add_option(Option(f"[dim]{self.t('setup.team_empty')}[/dim]", disabled=True))
 
