@@ -5,7 +5,7 @@ one JSON object {"error": {...}} on stderr. Nothing is written when a command fa
 
 Layout: `app` holds the root command, the global options and the helpers every command uses, and
 imports no command module; each command module (office, counter, deals, io, drill, outbox, tui)
-has its own `commands` group, merged onto the root here. Arrows point one way: this package's
+has its own `commands` group (and where: `frontdesk where`), merged onto the root here. Arrows point one way: this package's
 __init__ → command modules → app. A command imports what it runs inside itself.
 """
 

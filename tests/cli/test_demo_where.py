@@ -149,3 +149,19 @@ def test_the_config_file_keeps_other_keys_and_survives_a_broken_one(home) -> Non
     assert config.read() == {"db": str(Path("some/office.db").resolve()), "lang": "zh_CN"}
     path.write_text("db = [broken", encoding="utf-8")
     assert config.office() is None
+
+
+def test_the_tests_have_a_home_of_their_own() -> None:
+    """tests/conftest.py moves the config and data directories for the whole session (subprocesses
+    inherit it): no test reads the user's remembered office or writes the user's databases."""
+    import os
+    import tempfile
+
+    from platformdirs import user_config_dir, user_data_dir
+
+    for env, real in ((config.CONFIG_ENV, user_config_dir("frontdesk", appauthor=False)),
+                      (config.DATA_ENV, user_data_dir("frontdesk", appauthor=False))):
+        assert os.environ.get(env), f"{env} is not set for the tests"
+        assert Path(os.environ[env]).is_relative_to(tempfile.gettempdir()) and os.environ[env] != real
+    assert config.config_dir() != Path(user_config_dir("frontdesk", appauthor=False))
+    assert Path(config.default_db()).parent != Path(user_data_dir("frontdesk", appauthor=False))
