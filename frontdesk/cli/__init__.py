@@ -4,8 +4,8 @@ Exit codes: 0 done; 1 refused by a rule or permission; 2 bad input. With --json 
 one JSON object {"error": {...}} on stderr. Nothing is written when a command fails.
 
 Layout: `app` holds the root command, the global options and the helpers every command uses, and
-imports no command module; each command module (office, counter, deals, io, drill, outbox, tui)
-has its own `commands` group (and where: `frontdesk where`), merged onto the root here. Arrows point one way: this package's
+imports no command module; each command module (office, counter, deals, io, drill, outbox, tui,
+where) has its own `commands` group, merged onto the root here. Arrows point one way: this package's
 __init__ → command modules → app. A command imports what it runs inside itself.
 """
 
