@@ -106,6 +106,7 @@ class _Replay:
         events = _timeline(self.data)
         self.clock.fixed_local = _moment(self.today, events[0]["day"], events[0]["time"])
         self.sv.staff.init(p["code"], p["name"], protection_days=p.get("protection_days"), tz=p.get("tz"))
+        self.sv.setup.mark_demo(p["code"])  # `frontdesk demo` may replace this database, and only such a one
         for i, e in enumerate(events):
             self.clock.fixed_local = _moment(self.today, e["day"], e["time"])
             try:

@@ -4,9 +4,8 @@ Exit codes: 0 done; 1 refused by a rule or permission; 2 bad input. With --json 
 one JSON object {"error": {...}} on stderr. Nothing is written when a command fails.
 
 Layout: `app` holds the root command, the global options and the helpers every command uses, and
-imports no command module; each command module (office, counter, deals, io, drill, outbox, tui, serve)
-has its own `commands` group, merged onto the root here. Arrows point one way: this package's
-__init__ → command modules → app. A command imports what it runs inside itself.
+imports no command module; each command module (MODULES below) has its own `commands` group,
+merged onto the root here. Arrows point one way: this package's __init__ → command modules → app. A command imports what it runs inside itself.
 """
 
 from __future__ import annotations
@@ -16,12 +15,13 @@ import sys
 
 import typer
 
-from frontdesk.cli import counter, deals, drill, io, office, outbox, serve, tui
+from frontdesk.cli import counter, deals, drill, io, office, outbox, serve, tui, where
 from frontdesk.cli import render as cli_render
 from frontdesk.cli.app import app, on_bare
 
-COMMANDS = [c for m in (office, counter, deals, io, drill, outbox, tui, serve) for c in m.commands.registered_commands]
-GROUPS = [g for m in (office, counter, deals, io, drill, outbox, tui, serve) for g in m.commands.registered_groups]
+MODULES = (office, counter, deals, io, drill, outbox, tui, serve, where)
+COMMANDS = [c for m in MODULES for c in m.commands.registered_commands]
+GROUPS = [g for m in MODULES for g in m.commands.registered_groups]
 app.registered_commands[:] = COMMANDS
 app.registered_groups[:] = GROUPS
 on_bare.append(tui.open_tui)

@@ -31,25 +31,36 @@ class Opts:
     json: bool
     lang: str
     offset: Any = None  # a running clock shifted to the demo's morning
+    db_source: str | None = None  # "option" (--db) or "env" (FRONTDESK_DB): frontdesk.config.choose
+
+    def database(self, create: bool = False) -> tuple[str, str]:
+        """(database, why): --db, FRONTDESK_DB, the office the setup remembered, … (frontdesk.config)."""
+        from frontdesk import config
+
+        return config.choose(self.db, self.db_source, create=create)
 
 
 def default_db() -> str:
-    from platformdirs import user_data_dir
+    from frontdesk import config
 
-    return str(Path(user_data_dir("frontdesk", appauthor=False)) / "frontdesk.db")
+    return config.default_db()
 
 
 @app.callback(invoke_without_command=True)
 def main_options(
     ctx: typer.Context,
-    db: Optional[str] = typer.Option(None, "--db", envvar="FRONTDESK_DB", help="SQLite file or SQLAlchemy URL."),
+    db: Optional[str] = typer.Option(None, "--db", help="SQLite file or SQLAlchemy URL (env FRONTDESK_DB; default: "
+                                     "the office the setup remembered, see `frontdesk where`)."),
     at: Optional[str] = typer.Option(None, "--at", envvar="FRONTDESK_NOW", help='The clock: "YYYY-MM-DD HH:MM".'),
     user: Optional[str] = typer.Option(None, "--as", envvar="FRONTDESK_USER", help="The staff member acting."),
     project: Optional[str] = typer.Option(None, "--project", envvar="FRONTDESK_PROJECT", help="Project code."),
     as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh_CN or en (default: LANG)."),
 ) -> None:
-    ctx.obj = Opts(db, at, user, project, as_json, i18n.pick_lang(lang))
+    from frontdesk.config import given_db
+
+    given, source = given_db(db)  # --db, else FRONTDESK_DB (read here: `frontdesk where` says which)
+    ctx.obj = Opts(given, at, user, project, as_json, i18n.pick_lang(lang), db_source=source)
     if ctx.invoked_subcommand is None:
         if as_json:
             run(ctx, _desk_state)
@@ -63,7 +74,7 @@ def _services(o: Opts, create: bool = False):  # noqa: ANN202
     clock = Clock(parse_local(o.at) if o.at else None)
     if o.offset is not None and not o.at:
         clock.offset = o.offset
-    db = o.db or default_db()
+    db, _why = o.database(create)
     check_db(db, create)
     return open_db_services(db, clock)
 

@@ -16,7 +16,7 @@ from typing import Optional
 
 import typer
 
-from frontdesk.cli.app import Opts, check_db, default_db, fail
+from frontdesk.cli.app import Opts, check_db, fail
 
 commands = typer.Typer()  # merged into the root app by frontdesk.cli
 LOOPBACK_NAMES = ("localhost", "ip6-localhost")
@@ -58,7 +58,7 @@ def serve(ctx: typer.Context,
         if not is_loopback(host) and not allow_remote:
             raise BadInput("host", f"{host} is reachable from other computers: add --allow-remote to serve there "
                                    "(default: 127.0.0.1, this PC only)")
-        db = o.db or default_db()
+        db, _why = o.database()  # as `frontdesk` and `frontdesk board` would open it (`frontdesk where`)
         check_db(db, False)
     except BadInput as exc:
         fail(exc, o)

@@ -11,33 +11,44 @@ from typing import Any
 
 import typer
 
-from frontdesk.cli.app import Opts, _desk_state, _services, check_db, default_db, fail, run
+from frontdesk.cli.app import Opts, _desk_state, _services, check_db, fail, run
+from frontdesk.services.errors import BadInput, FrontdeskError
 
 commands = typer.Typer()  # merged into the root app by frontdesk.cli
 
 
 def open_tui(o: Opts, demo_hint: str | None = None, board: bool = False) -> None:
-    """The Textual app on the configured database (the main door).
+    """The Textual app on the chosen database (the main door; `frontdesk where` says which).
 
-    The desk is given a factory and paints before the services are built (make_app). A missing
-    or foreign database file is said before the screen opens; what only the services can tell
-    (a database without a project, a server that does not answer) ends the app, and is said
-    here once the terminal is back, with the exit code a command would give."""
+    The desk is given a factory and paints before the services are built (make_app). A new
+    office — no database file yet, or one without a project or staff — gets the first day's
+    setup (frontdesk.ui.screens.setup), which remembers the database in the config file once it
+    is confirmed. A foreign file is said before the screen opens; what only the services can
+    tell (a server that does not answer) ends the app, and is said here once the terminal is
+    back, with the exit code a command would give."""
+    from frontdesk import config
     from frontdesk.services.errors import FrontdeskError
 
     if board:
         _open_board(o)
         return
+    db, why = o.database()
+    new = _new_file(db)
     try:
-        check_db(o.db or default_db(), False)
+        if new and why in ("option", "env") and not Path(new).parent.is_dir():
+            raise BadInput("db", f"there is no database at {new} (and no folder {Path(new).parent}): "
+                                 "check the path, or give a file in an existing folder for a new office")
+        check_db(db, create=new is not None)
     except FrontdeskError as exc:
         fail(exc, o)
+    o.db = db
     built: list[Any] = []
 
     def services() -> Any:
-        sv = _services(o)
+        sv = _services(o, create=new is not None)
         try:
-            sv.roster.show(project=o.project)  # a database without a project: say so rather than show an empty desk
+            if sv.setup.needed(project=o.project) is None:
+                sv.roster.show(project=o.project)  # several projects and no --project: say so
         except BaseException:
             sv.close()
             raise
@@ -46,7 +57,8 @@ def open_tui(o: Opts, demo_hint: str | None = None, board: bool = False) -> None
 
     from frontdesk.ui.app import make_app
 
-    tui = make_app(services, lang=o.lang, project=o.project, demo_hint=demo_hint)
+    tui = make_app(services, lang=o.lang, project=o.project, demo_hint=demo_hint,
+                   setup={"project": None} if new else None, on_setup=lambda _r: config.remember_office(db))
     try:
         tui.run()
     finally:
@@ -56,7 +68,15 @@ def open_tui(o: Opts, demo_hint: str | None = None, board: bool = False) -> None
     if isinstance(exc, FrontdeskError):
         fail(exc, o)
     if exc is not None:
-        raise exc  # main() says it as an internal error (exit 3), as before the app opened
+        raise exc  # main() says it as an internal error, as before the app opened
+
+
+def _new_file(db: str) -> str | None:
+    """The path of a SQLite database that does not exist yet (the setup will make it), else None."""
+    if "://" in db and not db.startswith("sqlite:"):
+        return None
+    path = Path(db.split(":///", 1)[1] if "://" in db else db).expanduser().resolve()
+    return str(path) if not path.exists() else None
 
 
 def _open_board(o: Opts) -> None:
@@ -75,25 +95,62 @@ def _open_board(o: Opts) -> None:
         sv.close()
 
 
+class NotADemo(FrontdeskError):
+    """`frontdesk demo` pointed at an office's database (or a stranger's file): refused, untouched."""
+
+    exit_code = 1
+    code = "refused"
+
+
+def demo_target(o: Opts) -> str:
+    """Where the demo may write: its own file, or a --db/FRONTDESK_DB that is missing, empty or a
+    demo already. Anything else is refused here, before any other check or write (issue 14)."""
+    from frontdesk import config
+    from frontdesk.store import probe
+
+    if not o.db:
+        return config.demo_db()
+    try:
+        kind = probe.kind(o.db)
+    except Exception as exc:  # noqa: BLE001 - a server that does not answer, a URL that is not one
+        raise NotADemo(f"db: cannot read {o.db} ({type(exc).__name__}), so the demo leaves it alone", field="db",
+                       db=o.db) from None
+    if kind not in ("missing", "empty", "demo"):
+        what = "an office's database" if kind == "office" else "not a frontdesk database"
+        raise NotADemo(f"db: {o.db} is {what}, not a demo: the demo never writes to it. "
+                       "Leave out --db (and FRONTDESK_DB) for the demo's own file", field="db", db=o.db)
+    return o.db
+
+
 @commands.command()
 def demo(ctx: typer.Context, fresh: bool = typer.Option(True, "--fresh/--keep", help="Replace an earlier demo database."),
          print_only: bool = typer.Option(False, "--print", help="Print the desk state instead of opening the app.")) -> None:
-    """Open the desk on a fresh demo database (default: demo.db in the user data directory)."""
+    """Open the desk on a fresh demo database (default: demo.db in the user data directory).
+
+    It writes only there, or to a --db that is missing or a demo already: an office's database
+    is refused (exit 1) before anything else happens."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from frontdesk.demo import demo_hint, load_demo, start_of_demo_day
+    from frontdesk.services.clock import parse_local
+    from frontdesk.store import probe
 
     o: Opts = ctx.obj
-    path = o.db or str(Path(default_db()).with_name("demo.db"))
+    try:
+        path = demo_target(o)
+        if o.at:
+            parse_local(o.at)  # a bad --at is said before the demo is replaced
+    except FrontdeskError as exc:
+        fail(exc, o)
     if fresh and "://" not in path:
         for suffix in ("", "-wal", "-shm"):
             Path(path + suffix).unlink(missing_ok=True)
     zone = ZoneInfo("Asia/Shanghai")
     today = datetime.now(zone).date()
-    if "://" in path or not Path(path).exists():
+    if probe.kind(path) in ("missing", "empty"):
         load_demo(path, today)
-    o.db = path
+    o.db, o.db_source = path, "option"
     o.offset = start_of_demo_day(today).replace(tzinfo=zone) - datetime.now(zone)
     if print_only or o.json:
         run(ctx, _desk_state)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .records import RecordService
     from .reports import ReportService
     from .roster import RosterService
+    from .setup import SetupService
     from .staff import StaffService
 
 # attribute -> (module of frontdesk.services, class): built on first access
@@ -47,6 +48,7 @@ PARTS: dict[str, tuple[str, str]] = {
     "exporter": ("exporter", "ExportService"),
     "drills": ("drills", "DrillService"),
     "outbox": ("outbox", "OutboxService"),
+    "setup": ("setup", "SetupService"),
 }
 
 
@@ -69,6 +71,7 @@ class Services:
     exporter: ExportService
     drills: DrillService
     outbox: OutboxService
+    setup: SetupService
 
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db

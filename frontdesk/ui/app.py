@@ -27,7 +27,7 @@ class FrontdeskApp(App[None]):
     """The counter PC: staff sign in with name + PIN; the app locks itself when idle."""
 
     CSS_PATH = [STYLES / "app.tcss", STYLES / "signin.tcss", STYLES / "desk.tcss", STYLES / "dialogs.tcss",
-                STYLES / "console.tcss", STYLES / "drill.tcss"]
+                STYLES / "console.tcss", STYLES / "drill.tcss", STYLES / "setup.tcss"]
     TITLE = "frontdesk"
     BINDINGS = [
         Binding("f1", "help", "Help", show=False, priority=True),
@@ -37,7 +37,8 @@ class FrontdeskApp(App[None]):
     user: reactive[dict[str, Any] | None] = reactive(None)
 
     def __init__(self, services: Services | Callable[[], Services], lang: str = "en", project: str | None = None,
-                 user: str | None = None, demo_hint: str | None = None, idle_check_seconds: float = 15.0):
+                 user: str | None = None, demo_hint: str | None = None, idle_check_seconds: float = 15.0,
+                 setup: dict[str, Any] | None = None, on_setup: Callable[[dict[str, Any]], None] | None = None):
         super().__init__()
         self._services: Services | None = None if callable(services) else services
         self._factory: Callable[[], Services] | None = services if callable(services) else None
@@ -46,6 +47,10 @@ class FrontdeskApp(App[None]):
         self.lang = lang
         self.project = project
         self.demo_hint = demo_hint
+        # the first day (frontdesk.ui.screens.setup): `setup` when the caller knows the database is
+        # new (its services are built only when the setup is confirmed); `on_setup` is told the result
+        self._setup_state = setup
+        self._on_setup = on_setup
         self._initial_user = user
         self._last_input = time.monotonic()
         self._idle_check_seconds = idle_check_seconds
@@ -124,6 +129,9 @@ class FrontdeskApp(App[None]):
 
         self.title = self.t("ui.app_title")
         self.set_interval(self._idle_check_seconds, self._check_idle)
+        if self._setup_state is not None:  # a new database: nothing is built or written before the setup's end
+            self.push_screen(self._setup_screen(self._setup_state))
+            return
         if self._services is None:  # a factory: paint first, build the services in a worker
             if self._initial_user:
                 from .screens.desk import DeskScreen
@@ -135,7 +143,10 @@ class FrontdeskApp(App[None]):
             self._start_services()
             return
         self._read_settings()
-        if self._initial_user:
+        needed = self.services.setup.needed(project=self.project)
+        if needed is not None:
+            self.push_screen(self._setup_screen(needed))
+        elif self._initial_user:
             self.sign_in_as(self._initial_user)
         else:
             self.push_screen(SignInScreen())
@@ -165,6 +176,10 @@ class FrontdeskApp(App[None]):
     def _start_services(self) -> None:
         if self.services_or_none() is None:
             return
+        needed = self.services.setup.needed(project=self.project)
+        if needed is not None:  # no project, or no staff yet: the first day's setup instead of the sign-in
+            self.call_from_thread(self._open_setup, needed)
+            return
         self._read_settings()
         self.call_from_thread(self._start_background)
         if self._initial_user:
@@ -172,6 +187,23 @@ class FrontdeskApp(App[None]):
                       None)
             if st is not None:
                 self.call_from_thread(self._signed_in, st)
+
+    def _setup_screen(self, state: dict[str, Any]) -> Screen:
+        from .screens.setup import SetupScreen
+
+        return SetupScreen(state)
+
+    def _open_setup(self, state: dict[str, Any]) -> None:
+        self.switch_screen(self._setup_screen(state))
+
+    def setup_done(self, result: dict[str, Any]) -> None:
+        """The setup was saved: remember the office (the caller's `on_setup`), then the desk as its PM."""
+        if self._on_setup is not None:
+            self._on_setup(result)
+        self._read_settings()
+        if getattr(self, "outbox_sender", None) is None:
+            self._start_sender()
+        self.sign_in_as(result["signed_in"])
 
     def _signed_in(self, st: dict[str, Any]) -> None:
         """The full staff record arrived (role, trainee shadow mode): the desk shows it."""
@@ -191,7 +223,7 @@ class FrontdeskApp(App[None]):
         self._last_input = time.monotonic()
         from .screens.signin import SignInScreen
 
-        if isinstance(self.screen, SignInScreen):
+        if isinstance(self.screen, SignInScreen) or getattr(self.screen, "REPLACED_BY_DESK", False):
             self.switch_screen(DeskScreen())
         else:
             self.push_screen(DeskScreen())

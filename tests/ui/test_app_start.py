@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from textual.widgets import DataTable
 
 from frontdesk.services import Services
@@ -141,24 +143,32 @@ def test_the_command_gives_the_app_a_factory_and_the_sign_in_fills_in(db_path: P
     assert app.start_error is None and app._services is not None and shown[-1]  # the staff's names, from the services
 
 
-def test_a_missing_database_is_said_before_the_app_opens(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_a_missing_database_in_a_missing_folder_is_said_before_the_app_opens(tmp_path: Path, monkeypatch,
+                                                                            capsys) -> None:
     made: list = []
     _headless(monkeypatch, made)
     code, err = _frontdesk(["--db", str(tmp_path / "typo" / "office.db"), "--lang", "en"], capsys)
-    assert code == 2 and "there is no database at" in err and "frontdesk init" in err
+    assert code == 2 and "there is no database at" in err and "typo" in err
     assert made == [] and not (tmp_path / "typo").exists()
 
 
-def test_a_database_without_a_project_ends_the_app_with_its_message_and_exit_code(tmp_path: Path, monkeypatch,
-                                                                                  capsys) -> None:
+@pytest.mark.parametrize("made_before", ["nothing", "migrated", "project"])
+def test_a_new_database_opens_the_first_day_setup(tmp_path: Path, monkeypatch, capsys, made_before: str) -> None:
+    """No file (it is not made before the setup is confirmed), a database without a project, or a
+    project without staff: the setup, not an error."""
     from frontdesk.services import open_services
+    from frontdesk.ui.screens.setup import SetupScreen
 
-    empty = tmp_path / "empty.db"
-    open_services(str(empty)).close()  # a frontdesk database, migrated, no project yet
+    db = tmp_path / "office.db"
+    if made_before != "nothing":
+        sv = open_services(str(db))
+        if made_before == "project":
+            sv.staff.init("BJ", "滨江")
+        sv.close()
     made: list = []
-    _headless(monkeypatch, made)
-    code, err = _frontdesk(["--db", str(empty), "--lang", "en"], capsys)
+    _headless(monkeypatch, made, until=lambda app: isinstance(app.screen, SetupScreen))
+    code, err = _frontdesk(["--db", str(db), "--lang", "en"], capsys)
     [(app, factory, _built)] = made
-    assert factory and isinstance(app.start_error, Exception)
-    assert code == 2 and "no project yet" in err and "frontdesk init" in err
-    assert "Traceback" not in err
+    assert code == 0 and app.start_error is None, err
+    assert "the app was still running" not in made  # it reached the setup
+    assert db.exists() == (made_before != "nothing")
