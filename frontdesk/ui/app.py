@@ -202,7 +202,7 @@ class FrontdeskApp(App[None]):
             self._on_setup(result)
         self._read_settings()
         if getattr(self, "outbox_sender", None) is None:
-            self._start_sender()
+            self._start_background()
         self.sign_in_as(result["signed_in"])
 
     def _signed_in(self, st: dict[str, Any]) -> None:
