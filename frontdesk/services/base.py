@@ -203,6 +203,18 @@ class Base:
     @contextmanager
     def op(self, actor: str | None = None, project: str | None = None, *, write: bool = True,
            any_project: bool = False) -> Iterator[Ctx]:
+        try:
+            with self._op(actor, project, write, any_project) as ctx:
+                yield ctx
+        except Refused as exc:
+            from .identity import PinRefused, log_attempt  # a PIN checked inside the operation
+
+            if isinstance(exc, PinRefused):  # logged now that the operation has rolled back
+                raise log_attempt(self.db, self.clock, exc) from None
+            raise
+
+    @contextmanager
+    def _op(self, actor: str | None, project: str | None, write: bool, any_project: bool) -> Iterator[Ctx]:
         with (self.db.write() if write else self.db.read()) as s:
             user = home = None
             if actor:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, Optional
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -38,12 +39,19 @@ def parse_local(text: str, field: str = "at") -> datetime:
 class Clock:
     fixed_local: datetime | None = None  # naive, in the project's time zone
     offset: timedelta = timedelta(0)  # a running clock shifted (the demo opens at 09:00)
+    # the real clock the PIN lockout runs on (UTC, naive); tests inject one. Neither --at nor
+    # the offset moves it: a lock lasts 5 real minutes whatever the business clock says
+    real: Optional[Callable[[], datetime]] = None
 
     def now(self, tz: str) -> datetime:
         zone = ZoneInfo(tz)
         if self.fixed_local is not None:
             return self.fixed_local.replace(tzinfo=zone)
         return datetime.now(zone) + self.offset
+
+    def real_now(self) -> datetime:
+        """The real time (UTC, naive) for the lockout: the injected clock, else the wall."""
+        return self.real() if self.real is not None else Clock.wall()
 
     @staticmethod
     def wall() -> datetime:

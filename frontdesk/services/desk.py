@@ -7,18 +7,17 @@ Every query is indexed: registers by (project, book, day), phones by (project, t
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from typing import Any
 
 from sqlmodel import select
 
-from frontdesk.rules import phones, signin
-from frontdesk.rules.reasons import Reason
+from frontdesk.rules import phones
 from frontdesk.store.models import Client, Person, Phone, RegisterEntry, Staff
 
 from .base import Base, Ctx
-from .errors import BadInput, Refused
-from .staff import pin_ok, staff_dict
+from .errors import BadInput
+from .staff import staff_dict
 
 PAGE = 20
 _DIGITS = re.compile(r"^[\d+\-\s]+$")
@@ -31,10 +30,6 @@ def _prefix_range(col, prefix: str):  # noqa: ANN001, ANN202
 
 
 class DeskService(Base):
-    def __init__(self, *a: Any, **kw: Any):
-        super().__init__(*a, **kw)
-        self._failures: dict[str, list[datetime]] = {}
-
     def today(self, book: str, actor: str | None = None, project: str | None = None,
               limit: int = 200) -> list[dict[str, Any]]:
         """Today's register entries, newest first; phones masked unless owner or PM."""
@@ -103,27 +98,13 @@ class DeskService(Base):
                               "lapsed": client.owner_id is not None and not held})
             return {"query": q, "items": items, "more": len(rows) > limit}
 
-    def sign_in(self, name: str, pin: str, project: str | None = None) -> dict[str, Any]:
-        """Name + PIN at the shared counter PC; 5 wrong PINs in a row lock the name for 5 minutes."""
+    def sign_in(self, name: str, pin: str, project: str | None = None, terminal: str | None = None) -> dict[str, Any]:
+        """Name + PIN at the shared counter PC, through the office's one lockout (identity.py):
+        5 wrong PINs in 5 minutes lock the name for 5 real minutes on every terminal."""
+        from . import identity
+
+        st = identity.prove(self.db, self.clock, name, pin, "signin", terminal, field="name")
         with self.op(None, project, write=False) as c:
-            st = c.s.exec(select(Staff).where(Staff.name == (name or "").strip(), Staff.active == True)).first()  # noqa: E712
-            if st is None:
-                raise BadInput("name", f"no staff member named {name!r}")
-            now = c.now.replace(tzinfo=None)
-            fails = self._failures.get(st.name, [])
-            until = signin.locked_until(fails, now)
-            if until is not None:
-                raise Refused(Reason("R2.1", "locked", {"until": until.strftime("%H:%M")}),
-                              f"too many wrong PINs: {st.name} is locked until {until:%H:%M}")
-            if not pin_ok(st, pin):
-                self._failures[st.name] = [*fails, now][-signin.MAX_FAILURES:]
-                left = signin.MAX_FAILURES - len(self._failures[st.name])
-                until = signin.locked_until(self._failures[st.name], now)
-                if until is not None:
-                    raise Refused(Reason("R2.1", "locked", {"until": until.strftime("%H:%M")}),
-                                  f"too many wrong PINs: {st.name} is locked until {until:%H:%M}")
-                raise Refused(Reason("R2.1", "wrong_pin", {"left": left}), f"wrong PIN ({left} tries left)")
-            self._failures.pop(st.name, None)
             return staff_dict(c, st)
 
     def staff_names(self, project: str | None = None) -> list[str]:

@@ -37,7 +37,7 @@ class RecordService(Base):
                 client_id: int | None = None) -> dict[str, Any]:
         """The client's register entries and follow-ups, for the owner or the PM; for another
         advisor only in a PM-witnessed view, which is logged (R2.1)."""
-        from .staff import check_pin
+        from . import identity
 
         with self.op(actor, project) as c:
             u = c.user()
@@ -53,7 +53,7 @@ class RecordService(Base):
                 w = c.staff(witness, "witness")
                 if w.role not in ("pm", "gm"):
                     raise BadInput("witness", f"{w.name} is not a PM")
-                check_pin(w, witness_pin, "witness_pin")
+                identity.check(c.s, w, witness_pin, "witness", self.clock.real_now())  # logged, counts
                 c.s.add(ViewLog(project_id=c.pid, viewer_id=u.id, witness_id=w.id, client_id=found.client.id,
                                 purpose="history", at=c.at, recorded_at=c.recorded_at))
                 reasons.append(Reason("R2.1", "witnessed_view", {"witness": w.id}))

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .desk import DeskService
     from .drills import DrillService
     from .exporter import ExportService
+    from .identity import IdentityService
     from .importer import ImportService
     from .inbox import InboxService
     from .integrity import IntegrityService
@@ -49,6 +50,7 @@ PARTS: dict[str, tuple[str, str]] = {
     "drills": ("drills", "DrillService"),
     "outbox": ("outbox", "OutboxService"),
     "setup": ("setup", "SetupService"),
+    "identity": ("identity", "IdentityService"),
 }
 
 
@@ -72,6 +74,7 @@ class Services:
     drills: DrillService
     outbox: OutboxService
     setup: SetupService
+    identity: IdentityService
 
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db

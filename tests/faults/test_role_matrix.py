@@ -133,11 +133,15 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     "integrity.restore":                        ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM replaces the database
     # issue 6 part 4: outbound notices — the delivery state is the console's
     "outbox.list":                              ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM
+    # issue 13: the office's one PIN lockout — the PM sees the log and unlocks (SPEC "Who is acting")
+    "identity.lockouts":                        ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),
+    "identity.unlock":                          ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),
 }
 
 # operations that take no acting user at all: not role-checked by the services (see the report)
 NO_ACTOR = {
     "desk.sign_in": "name + PIN is the check itself",
+    "identity.authenticate": "name + PIN is the check itself (the command line's sign-in)",
     "desk.staff_names": "the sign-in screen's list of names",
     "integrity.verify": "read-only; anyone who can open the file",
     "integrity.backup": "a copy; anyone who can open the file",
@@ -342,6 +346,8 @@ OPS: dict[str, Op] = {
     "exporter.export": _export,
     "integrity.restore": _restore,
     "outbox.list": lambda sv, w, r, me: lambda: sv.outbox.list(actor=me),
+    "identity.lockouts": lambda sv, w, r, me: lambda: sv.identity.lockouts(actor=me),
+    "identity.unlock": lambda sv, w, r, me: lambda: sv.identity.unlock(LI, actor=me),
 }
 
 CELLS = [(op, role) for op, row in MATRIX.items() for role, want in zip(ROLES, row) if want is not NA]

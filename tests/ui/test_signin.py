@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from textual.widgets import Input, OptionList, Static
 
 from frontdesk.services import Services
@@ -45,7 +47,9 @@ async def test_sign_in_opens_the_desk(sv: Services) -> None:
 
 
 async def test_wrong_pins_lock_the_name(sv: Services) -> None:
-    """R2.1: five wrong PINs in a row lock the name; then even the right PIN is refused."""
+    """Five wrong PINs in five minutes lock the name for five minutes of the real clock (SPEC
+    "Who is acting"); then even the right PIN is refused."""
+    sv.clock.real = lambda: datetime(2026, 11, 27, 1, 0)  # UTC: 09:00 in Shanghai
     app = make_app(sv, lang="en")
     async with app.run_test(size=PILOT_SIZE) as pilot:
         await settle(pilot)
@@ -53,7 +57,7 @@ async def test_wrong_pins_lock_the_name(sv: Services) -> None:
         errors = [await enter_pin(pilot, "0000") for _ in range(5)]
         assert [("R2.1" in e, "tries left" in e) for e in errors] == [(True, True)] * 4 + [(True, False)]
         assert [e.split("(")[1].split()[0] for e in errors[:4]] == ["4", "3", "2", "1"]
-        assert "locked until 09:05" in errors[4]  # the fifth wrong PIN says so at once
+        assert "locked until 09:05 (real time)" in errors[4]  # the fifth wrong PIN says so at once
         locked = await enter_pin(pilot, PINS[LI])
         assert "locked until 09:05" in locked
         assert isinstance(app.screen, SignInScreen) and app.user is None
