@@ -26,6 +26,8 @@ from typing import Any, Union
 
 import pytest
 
+import pins
+
 PG_ENV = "FRONTDESK_TEST_PG"
 PG_URL = os.environ.get(PG_ENV, "").strip() or None
 ON_PG = PG_URL is not None
@@ -164,8 +166,10 @@ def copy_db(template: Db, path: Path, keep: bool = False) -> Db:
         db = server().create(template)
         if keep:
             server().templates.add(db.name)
+        pins.inherit(template, db)
         return db
     shutil.copy(template, path)
+    pins.inherit(template, path)  # the copy's staff have the template's PINs (tests/pins.py)
     return path
 
 

@@ -59,10 +59,34 @@ HOISTED_FLAGS = ("--json",)
 HOISTED_OPTIONS = ("--db", "--at", "--as", "--lang")  # no command has options of these names
 
 
+# --pin is the acting person's PIN anywhere on the line, except after `staff add`, where it is
+# the new member's (the PM gives theirs before the command, or in FRONTDESK_PIN)
+OWN_PIN = (("staff", "add"),)
+
+
+def _words(args: list[str], n: int) -> tuple[str, ...]:
+    """The first `n` words of the line that are not global options (the command's path)."""
+    out: list[str] = []
+    i = 0
+    while i < len(args) and len(out) < n:
+        a = args[i]
+        if a == "--":
+            break
+        if a in VALUED_GLOBALS:
+            i += 2
+            continue
+        if not a.startswith("-"):
+            out.append(a)
+        i += 1
+    return tuple(out)
+
+
 def hoist(args: list[str]) -> list[str]:
     """Let the global options stand anywhere: `frontdesk visit --phone P --json` works too."""
     front: list[str] = []
     rest: list[str] = []
+    path = _words(args, 2)
+    hoisted = HOISTED_OPTIONS + (() if path in OWN_PIN else ("--pin",))
     i = 0
     while i < len(args):
         a = args[i]
@@ -71,10 +95,10 @@ def hoist(args: list[str]) -> list[str]:
             break
         if a in HOISTED_FLAGS:
             front.append(a)
-        elif a in HOISTED_OPTIONS and i + 1 < len(args):
+        elif a in hoisted and i + 1 < len(args):
             front += [a, args[i + 1]]
             i += 1
-        elif any(a.startswith(o + "=") for o in HOISTED_OPTIONS):
+        elif any(a.startswith(o + "=") for o in hoisted):
             front.append(a)
         else:
             rest.append(a)

@@ -32,6 +32,8 @@ class Opts:
     lang: str
     offset: Any = None  # a running clock shifted to the demo's morning
     db_source: str | None = None  # "option" (--db) or "env" (FRONTDESK_DB): frontdesk.config.choose
+    pin: str | None = None  # the acting person's PIN (--pin / FRONTDESK_PIN)
+    acting: Any = None  # who proved it: {"name", "role"}; None for a bootstrap on a new database
 
     def database(self, create: bool = False) -> tuple[str, str]:
         """(database, why): --db, FRONTDESK_DB, the office the setup remembered, … (frontdesk.config)."""
@@ -56,11 +58,16 @@ def main_options(
     project: Optional[str] = typer.Option(None, "--project", envvar="FRONTDESK_PROJECT", help="Project code."),
     as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh_CN or en (default: LANG)."),
+    pin: Optional[str] = typer.Option(None, "--pin", envvar="FRONTDESK_PIN", show_default=False,
+                                      help="Your PIN, proving you are --as NAME; asked for when stdin is a "
+                                           "terminal. Every command needs it but the first init and the first "
+                                           "staff add of a new database, and demo. (`staff add NAME --pin P`: "
+                                           "P is the new member's PIN; give yours before the command.)"),
 ) -> None:
     from frontdesk.config import given_db
 
     given, source = given_db(db)  # --db, else FRONTDESK_DB (read here: `frontdesk where` says which)
-    ctx.obj = Opts(given, at, user, project, as_json, i18n.pick_lang(lang), db_source=source)
+    ctx.obj = Opts(given, at, user, project, as_json, i18n.pick_lang(lang), db_source=source, pin=pin)
     if ctx.invoked_subcommand is None:
         if as_json:
             run(ctx, _desk_state)
@@ -151,16 +158,23 @@ def check_db(db: str, create: bool) -> None:
         raise BadInput("db", f"{path} is a SQLite file of another program, not a frontdesk database")
 
 
-def run(ctx: typer.Context, fn: Callable[[Any, Opts], Any], create: bool = False) -> None:
-    """Open the services, run one operation, print its result or its error, exit with the code.
+def run(ctx: typer.Context, fn: Callable[[Any, Opts], Any], create: bool = False, bootstrap: str | None = None,
+        signed: bool = True) -> None:
+    """Open the services, prove who is acting, run one operation, print its result or its error,
+    exit with the code.
 
-    `create`: the command may make a new database file (init, restore)."""
+    `create`: the command may make a new database file (init, restore). `bootstrap`: "init" or
+    "first_staff", what may run unsigned on a new database (CLI.md). `signed=False`: the demo only."""
     from frontdesk.services.errors import FrontdeskError
 
     o: Opts = ctx.obj
     try:
         sv = _services(o, create)
         try:
+            if signed:
+                prove(sv, o, bootstrap)
+                if o.acting is None:  # a bootstrap on a new database: nobody acts (a name given is not there)
+                    o.user = None
             result = fn(sv, o)
         finally:
             sv.close()
@@ -172,6 +186,32 @@ def run(ctx: typer.Context, fn: Callable[[Any, Opts], Any], create: bool = False
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         fail(BadInput("path", f"{exc.strerror or exc}{where}"[:400]), o)
     cli_render.emit(result, o.json, o.lang)
+
+
+def prove(sv: Any, o: Opts, bootstrap: str | None = None) -> None:
+    """Who is acting, proven before the operation (SPEC "Who is acting"): --as with --pin or
+    FRONTDESK_PIN, or the PIN typed at a hidden prompt when stdin is a terminal. A wrong PIN is
+    logged in the office's lockout and counts (frontdesk.services.identity)."""
+    from frontdesk.services.errors import Refused
+
+    try:
+        o.acting = sv.identity.authenticate(o.user, o.pin, door="cli", bootstrap=bootstrap)
+    except Refused as exc:
+        if exc.reason.code != "pin_required" or not _on_a_terminal():
+            raise
+        import getpass
+
+        o.pin = getpass.getpass(f"PIN for {o.user.strip()}: ")  # type: ignore[union-attr]
+        o.acting = sv.identity.authenticate(o.user, o.pin, door="cli", bootstrap=bootstrap)
+
+
+def _on_a_terminal() -> bool:
+    import sys
+
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, AttributeError):  # a closed or replaced stdin
+        return False
 
 
 def fail(exc: Any, o: Opts) -> NoReturn:

@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 import typer
 
 from frontdesk.cli import render as cli_render
-from frontdesk.cli.app import Opts, _int, _services, fail, run
+from frontdesk.cli.app import Opts, _int, _services, fail, prove, run
 
 commands = typer.Typer()  # merged into the root app by frontdesk.cli
 
@@ -97,6 +97,7 @@ def _trainee(o: Opts) -> str:
 
     sv = _services(o)
     try:
+        prove(sv, o)  # the score sheet names them: it must be them
         staff = sv.staff.list(actor=o.user, project=o.project)
     finally:
         sv.close()

@@ -26,7 +26,7 @@ def init(ctx: typer.Context, code: str = typer.Option(..., "--project"), name: s
          tz: Optional[str] = typer.Option(None, "--tz")) -> None:
     """Create a project (on an existing database: add one)."""
     run(ctx, lambda sv, o: sv.staff.init(code, name, _int(protection_days, "protection_days"), tz, actor=o.user),
-        create=True)
+        create=True, bootstrap="init")
 
 
 @commands.command()
@@ -38,9 +38,56 @@ def settings(ctx: typer.Context, key: Optional[str] = typer.Argument(None), valu
 
 @staff_app.command("add")
 def staff_add(ctx: typer.Context, name: str, role: str = typer.Option(..., "--role"),
-              mentor: Optional[str] = typer.Option(None, "--mentor"), pin: Optional[str] = typer.Option(None, "--pin")) -> None:
-    """Add a staff member: advisor | trainee | pm | sales-admin | gm."""
-    run(ctx, lambda sv, o: sv.staff.add(name, role, mentor, pin, actor=o.user, project=o.project))
+              mentor: Optional[str] = typer.Option(None, "--mentor"),
+              pin: Optional[str] = typer.Option(None, "--pin", help="The NEW member's PIN. Yours (the PM's) goes "
+                                                "before the command: frontdesk --as PM --pin P staff add …, "
+                                                "or FRONTDESK_PIN."),
+              ) -> None:
+    """Add a staff member: advisor | trainee | pm | sales-admin | gm.
+
+    On a database with no staff yet, the first member (the PM or the GM) is added without
+    --as and sets their own PIN with --pin."""
+    def do(sv: Any, o: Opts) -> Any:
+        if o.acting is None:  # the bootstrap: nobody to vouch, so they must be able to sign in later
+            from frontdesk.services.errors import BadInput
+
+            if role not in ("pm", "gm"):
+                raise BadInput("role", "the first staff member of a database is its PM or GM")
+            if not pin:
+                raise BadInput("pin", "the first staff member sets their own PIN: --pin PIN")
+        return sv.staff.add(name, role, mentor, pin, actor=o.user, project=o.project)
+    run(ctx, do, bootstrap="first_staff")
+
+
+LOCKOUTS_HELP = """The office's PIN log and who is locked now (the PM or GM): wrong PINs from every door
+and terminal, attempts refused while locked, unlocks (SPEC "Who is acting").
+
+JSON: {"locked": [{"name", "until", "failures"}], "events": [{"at", "name", "kind", "door",
+"terminal", "by"}]}, newest event first. kind: failure | locked (refused while locked, not
+counted) | unlock; door: signin | cli | witness | unlock; by: the PM who unlocked; times are the
+real clock (ISO 8601, project time zone). 5 failures within 5 minutes lock the name for 5 minutes."""
+
+
+@staff_app.command("lockouts", help=LOCKOUTS_HELP)
+def staff_lockouts(ctx: typer.Context, limit: str = typer.Option("200", "--limit", help="At most this many events.")) -> None:
+    run(ctx, lambda sv, o: sv.identity.lockouts(actor=o.user, project=o.project, limit=_count(limit)))
+
+
+def _count(value: str) -> int:
+    from frontdesk.services.errors import BadInput
+
+    n = _int(value, "limit")
+    if n is None or not 1 <= n <= 10_000:
+        raise BadInput("limit", f"{value!r} is outside 1–10000")
+    return n
+
+
+@staff_app.command("unlock")
+def staff_unlock(ctx: typer.Context, name: str) -> None:
+    """Lift a PIN lock (the PM or GM; recorded): failures before it no longer count.
+
+    JSON: {"name", "was_locked_until" (or null), "by", "at"}."""
+    run(ctx, lambda sv, o: sv.identity.unlock(name, actor=o.user, project=o.project))
 
 
 @staff_app.command("list")

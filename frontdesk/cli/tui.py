@@ -153,7 +153,7 @@ def demo(ctx: typer.Context, fresh: bool = typer.Option(True, "--fresh/--keep", 
     o.db, o.db_source = path, "option"
     o.offset = start_of_demo_day(today).replace(tzinfo=zone) - datetime.now(zone)
     if print_only or o.json:
-        run(ctx, _desk_state)
+        run(ctx, _desk_state, signed=False)  # the demo: a sandbox office, no one to prove
     else:
         open_tui(o, demo_hint=demo_hint(o.lang))
 

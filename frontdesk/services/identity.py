@@ -61,7 +61,7 @@ class PinRefused(Refused):
 
 
 def _local(utc: datetime, tz: str) -> datetime:
-    return utc.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz))
+    return utc.replace(tzinfo=timezone.utc, microsecond=0).astimezone(ZoneInfo(tz))
 
 
 def _lock_reason(name: str, until: datetime, tz: str) -> tuple[Reason, str]:
@@ -170,8 +170,10 @@ class IdentityService(Base):
             raise Refused(Reason("R2.1", "who_is_acting", {}),
                           "who is acting? give --as NAME (or FRONTDESK_USER) and your PIN (--pin or FRONTDESK_PIN)")
         if pin is None or pin == "":
-            raise Refused(Reason("R2.1", "pin_required", {"name": name.strip()}),  # type: ignore[union-attr]
-                          f"acting as {name.strip()} needs their PIN: --pin PIN or FRONTDESK_PIN")  # type: ignore[union-attr]
+            with self.db.read() as s:
+                st = _active(s, name, "as")  # a name nobody has is bad input before anything else
+            raise Refused(Reason("R2.1", "pin_required", {"name": st.name}),
+                          f"acting as {st.name} needs their PIN: --pin PIN or FRONTDESK_PIN")
         st = prove(self.db, self.clock, name, pin, door, terminal)
         return {"name": st.name, "role": st.role}
 

@@ -12,6 +12,12 @@ The office (project P1 "滨江花园"), built once per session *through the CLI 
     张伟    advisor
     刘洋    advisor
     小陈    trainee in induction (shadow), mentor 李娜, joined 2026-11-01
+
+Who is acting is proven (SPEC "Who is acting"): every command line goes through
+`pins.supply` (tests/pins.py), which adds the acting person's PIN (`--as`, or FRONTDESK_USER),
+gives staff added without `--pin` the test PIN 1234 and remembers the PINs set with
+`staff add … --pin P` and `staff pin NAME P`. `pin=False` runs the line as given. A call that
+names nobody acts as the PM 王经理 (`as_=""`: nobody, no --as at all).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
+import pins
 import pytest
 from dbkit import Db, copy_db, new_db, table_counts
 from dbkit import checkpoint as checkpoint
@@ -45,7 +52,8 @@ P5 = "13800138004"
 
 COUNTED = ("registerentry", "client", "followup", "notification", "staff")
 
-_ENV = ("FRONTDESK_DB", "FRONTDESK_NOW", "FRONTDESK_USER", "FRONTDESK_PROJECT", "FRONTDESK_WITNESS_PIN")
+_ENV = ("FRONTDESK_DB", "FRONTDESK_NOW", "FRONTDESK_USER", "FRONTDESK_PROJECT", "FRONTDESK_WITNESS_PIN",
+        "FRONTDESK_PIN")
 
 
 def _parse(text: str) -> Any:
@@ -58,8 +66,12 @@ def _parse(text: str) -> Any:
         return text
 
 
-def run_cli(argv: list[str]) -> tuple[int, Any, Any]:
-    """main(argv) in-process: (exit code, stdout, stderr), outputs JSON-parsed when possible."""
+def run_cli(argv: list[str], pin: bool = True) -> tuple[int, Any, Any]:
+    """main(argv) in-process: (exit code, stdout, stderr), outputs JSON-parsed when possible.
+    `pin`: fill in the PINs (tests/pins.py); False runs the line exactly as given."""
+    remember: Callable[[int], None] = lambda code: None  # noqa: E731
+    if pin:
+        argv, remember = pins.supply(argv)
     out, err = io.StringIO(), io.StringIO()
     code: Any = None
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -71,27 +83,32 @@ def run_cli(argv: list[str]) -> tuple[int, Any, Any]:
             raise AssertionError(f"main({argv!r}) returned without SystemExit")
     if code is None:
         code = 0
+    remember(int(code))
     return int(code), _parse(out.getvalue()), _parse(err.getvalue())
 
 
 class FD:
     """The CLI bound to one database (a SQLite file, or a PostgreSQL database: tests/dbkit.py)."""
 
-    def __init__(self, db: Db):
+    def __init__(self, db: Db, acting: str | None = PM):
         self.db = db
+        self.acting = acting  # who acts when a call names nobody (the office: the PM)
 
     def __call__(self, *args: str, json: bool = True, as_: str | None = None, at: str | None = None,
-                 lang: str | None = "en") -> tuple[int, Any, Any]:
+                 lang: str | None = "en", pin: bool = True) -> tuple[int, Any, Any]:
         argv = ["--db", str(self.db)]
         if json:
             argv.append("--json")
         if lang:
             argv += ["--lang", lang]
-        if as_ is not None:
+        words = [str(a) for a in args]
+        if as_ is None and not any(a == "--as" or a.startswith("--as=") for a in words):
+            as_ = self.acting
+        if as_:
             argv += ["--as", as_]
         if at is not None:
             argv += ["--at", at]
-        return run_cli(argv + [str(a) for a in args])
+        return run_cli(argv + words, pin=pin)
 
     def ok(self, *args: str, **kw: Any) -> Any:
         """Run and insist on exit 0; the parsed stdout."""

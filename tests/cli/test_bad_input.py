@@ -165,7 +165,7 @@ def test_global_options_after_the_command(office: FD) -> None:
     assert code == 0, err
     assert out["owner"] == LI and out["protected_through"] == "2026-11-08"
     # mixed: some before, some after
-    code, out, err = run_cli(["--db", str(office.db), "roster", "show", "--json", "--at", T0])
+    code, out, err = run_cli(["--db", str(office.db), "roster", "show", "--json", "--at", T0, "--as", PM])
     assert code == 0, err
     assert out["next"] == ZHANG
 
@@ -187,9 +187,10 @@ def test_global_options_from_the_environment(office: FD, monkeypatch: pytest.Mon
 
 def test_project_option_chooses_among_several(office: FD) -> None:
     office.ok("init", "--project", "P2", "--name", "第二期", as_=PM)
-    code, _, err = office("settings")  # no --as: which project?
-    assert_error(code, err, 2, error_code="bad_input", field="project")
-    assert office.ok("--project", "P2", "settings")["protection_days"] == 7
+    code, _, err = office("settings", as_="")  # nobody acting: refused before any project is chosen
+    assert_error(code, err, 1, error_code="refused", rule="R2.1")
+    office.ok("--project", "P2", "staff", "add", "赵经理", "--role", "pm", as_=PM)
+    assert office.ok("--project", "P2", "settings", as_="赵经理")["protection_days"] == 7
     code, _, err = office("--project", "NOPE", "settings")
     assert_error(code, err, 2, error_code="bad_input", field="project")
     # an advisor of P1 acting in P2 is refused

@@ -158,8 +158,8 @@ def test_visit_refused_to_trainee_in_induction_and_non_frontline(office: FD, unc
 
 def test_visit_needs_an_acting_user(office: FD, unchanged) -> None:  # noqa: ANN001
     with unchanged(office):
-        code, _, err = office("visit", "--phone", P1, at=T0)
-        assert_error(code, err, 2, error_code="bad_input", field="as")
+        code, _, err = office("visit", "--phone", P1, at=T0, as_="")  # SPEC "Who is acting"
+        assert_error(code, err, 1, error_code="refused", rule="R2.1")
 
 
 # --- the seed example: received on the 1st, still owned on the 8th, lapsed on the 9th (R2.2) -------------

@@ -12,7 +12,8 @@ from .conftest import (CHEN, LI, LIU, ORDER, PM, PROJECT, SETUP_AT, T0, ZHANG, F
 def test_init_creates_a_project(fd: FD) -> None:
     out = fd.ok("init", "--project", "X1", "--name", "江景苑", "--protection-days", "5", "--tz", "Asia/Shanghai")
     assert out == {"project": "X1", "name": "江景苑", "tz": "Asia/Shanghai", "protection_days": 5}
-    assert fd.ok("--project", "X1", "settings")["protection_days"] == 5
+    fd.ok("staff", "add", PM, "--role", "pm", "--pin", "2468")  # the first staff member: nobody vouches
+    assert fd.ok("--project", "X1", "settings", as_=PM)["protection_days"] == 5
 
 
 def test_init_defaults_to_seven_days_and_shanghai(fd: FD) -> None:
@@ -31,8 +32,8 @@ def test_init_rejects_more_than_ten_days_and_a_bad_zone(fd: FD) -> None:
 
 
 def test_init_on_an_existing_database_needs_a_pm_or_gm(office: FD, unchanged) -> None:  # noqa: ANN001
-    code, _, err = office("init", "--project", "P2", "--name", "second")
-    assert_error(code, err, 1, error_code="refused", rule="R1.1")
+    code, _, err = office("init", "--project", "P2", "--name", "second", as_="")  # nobody proven
+    assert_error(code, err, 1, error_code="refused", rule="R2.1")
     code, _, err = office("init", "--project", "P2", "--name", "second", as_=LI)
     assert_error(code, err, 1, error_code="refused", rule="R1.1")
     out = office.ok("init", "--project", "P2", "--name", "第二期", as_=PM)
@@ -94,7 +95,7 @@ def test_staff_list(office: FD) -> None:
     assert [s["name"] for s in out] == [PM, LI, ZHANG, LIU, CHEN]
     by = {s["name"]: s for s in out}
     assert by[PM]["role"] == "pm" and by[PM]["has_pin"] is True
-    assert by[LI]["role"] == "advisor" and by[LI]["has_pin"] is False
+    assert by[LI]["role"] == "advisor" and by[LI]["has_pin"] is True  # tests/pins.py gives every one a PIN
     assert by[CHEN]["role"] == "trainee" and by[CHEN]["mentor"] == LI and by[CHEN]["shadow"] is True
     assert by[CHEN]["joined_on"] == "2026-11-01"
 
@@ -133,7 +134,7 @@ def test_staff_transfer_to_a_second_project(office: FD) -> None:
     assert_reasons(out["reasons"])
     assert any(r.startswith("R6") for r in out["reasons"])
     assert LI not in [s["name"] for s in office.ok("staff", "list", as_=PM)]
-    assert LI in [s["name"] for s in office.ok("--project", "P2", "staff", "list")]
+    assert LI in [s["name"] for s in office.ok("--project", "P2", "staff", "list", as_=LI)]
     assert LI in [s["name"] for s in office.ok("staff", "list", as_=LI)]  # her own project now
     # she leaves P1's rotation
     roster = office.ok("roster", "show", as_=PM, at="2026-11-02 10:00")
@@ -288,6 +289,6 @@ def test_second_project_is_staffed_by_a_gm_and_numbers_its_own_register(office: 
 def test_anonymous_staff_add_into_an_empty_second_project_is_refused(office: FD) -> None:
     office.ok("init", "--project", "P2", "--name", "第二期", as_=PM)
     before = row_counts(office.db)
-    code, _, err = office("--project", "P2", "staff", "add", "黑客", "--role", "gm", at=T0)
+    code, _, err = office("--project", "P2", "staff", "add", "黑客", "--role", "gm", at=T0, as_="")
     assert code in (1, 2), f"anonymous user created a GM: {err}"
     assert row_counts(office.db) == before

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pins
 import pytest
 
 from frontdesk.cli import main
@@ -31,15 +32,15 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     try:
         sv.staff.init("P1", "滨江花园")
         sv.staff.add(PM, "pm", pin="1234")
-        sv.staff.add(LI, "advisor", actor=PM)
-        sv.staff.add(SUN, "trainee", mentor=LI, actor=PM)
+        sv.staff.add(LI, "advisor", actor=PM, pin=pins.TEST_PIN)
+        sv.staff.add(SUN, "trainee", mentor=LI, actor=PM, pin=pins.TEST_PIN)
     finally:
         sv.close()
     return path
 
 
 def fd(db: Path, *args: str, as_: str | None = PM) -> tuple[int, Any, Any]:
-    argv = ["--db", str(db), "--json", "--lang", "en", "--at", AT, *(["--as", as_] if as_ else []), *args]
+    argv, _ = pins.supply(["--db", str(db), "--json", "--lang", "en", "--at", AT, *(["--as", as_] if as_ else []), *args])
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:

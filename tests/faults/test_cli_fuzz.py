@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pins
 import pytest
 from dbkit import new_db
 from hypothesis import HealthCheck, assume, example, given, settings
@@ -53,8 +54,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         sv.staff.init("P1", "滨江花园")
         sv.staff.add(PM, "pm", pin="1234")
         for name, role in ((LI, "advisor"), (ZHANG, "advisor"), (ADMIN, "sales-admin"), (GM, "gm")):
-            sv.staff.add(name, role, actor=PM)
-        sv.staff.add(NEWBIE, "trainee", mentor=LI, actor=PM)
+            sv.staff.add(name, role, actor=PM, pin=pins.TEST_PIN)  # acting needs one's PIN (tests/pins.py)
+        sv.staff.add(NEWBIE, "trainee", mentor=LI, actor=PM, pin=pins.TEST_PIN)
         sv.staff.init("P2", "江畔花园", actor=GM)
         sv.roster.set([LI, ZHANG, NEWBIE], actor=PM)
         sv.reception.visit(HELD, name="张三", asks_for=LI, actor=PM)
@@ -73,6 +74,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run(argv: list[str]) -> tuple[int, str, str]:
+    argv, remember = pins.supply(argv)  # the acting person's PIN, as the desk's staff would give it
     out, err = io.StringIO(), io.StringIO()
     code: Any = 0
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -82,6 +84,7 @@ def run(argv: list[str]) -> tuple[int, str, str]:
             code = exc.code
         except BaseException as exc:  # noqa: BLE001 - anything else escaping main() is a traceback
             raise AssertionError(f"main({argv!r}) raised {type(exc).__name__}: {exc}") from exc
+    remember(int(code or 0))
     return int(code or 0), out.getvalue(), err.getvalue()
 
 

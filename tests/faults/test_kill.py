@@ -16,7 +16,7 @@ from frontdesk.services import Clock, open_services
 from frontdesk.services.clock import parse_local
 
 from . import _workers
-from .conftest import DAY, PM, rows, table_counts
+from .conftest import DAY, PM, PM_PIN, rows, table_counts
 
 pytestmark = sqlite_only  # kill -9 of a process writing a SQLite file, its WAL, PRAGMA integrity_check
 
@@ -115,7 +115,7 @@ def test_import_killed_midway_leaves_nothing_half_imported(counter_db, tmp_path)
     _registers_csv(src, IMPORT_ROWS)
     before = table_counts(counter_db)
     wal = Path(str(counter_db) + "-wal")
-    argv = [sys.executable, "-c", "from frontdesk.cli import main; main()", "--db", str(counter_db), "--as", PM,
+    argv = [sys.executable, "-c", "from frontdesk.cli import main; main()", "--db", str(counter_db), "--as", PM, "--pin", PM_PIN,
             "--json", "--at", DAY, "import", str(src)]
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60

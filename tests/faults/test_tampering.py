@@ -16,7 +16,9 @@ from frontdesk.services import Clock, Services, open_services
 from frontdesk.services.clock import parse_local
 from frontdesk.store import ledger
 
-from .conftest import DAY, LI, PM, ZHANG, rows
+from .conftest import DAY, LI, PM, PM_PIN, ZHANG, rows
+
+SIGNED = ["--as", PM, "--pin", PM_PIN]  # who runs verify on the command line proves it (SPEC "Who is acting")
 
 VISITS = ["13800138000", "13800138001", "13800138002", "13800138003", "13800138004"]
 CALLS = ["13900139000", "13900139001", "13900139002"]
@@ -127,7 +129,7 @@ def test_the_register_head_rewound(books):
 def test_the_cli_names_it_and_exits_1(books, capsys):
     raw(books, "DELETE FROM registerentry WHERE book = 'visit' AND number = 2")
     with pytest.raises(SystemExit) as exc:
-        main(["--db", str(books), "--json", "verify"])
+        main(["--db", str(books), "--json", *SIGNED, "verify"])
     assert exc.value.code == 1
     out = json.loads(capsys.readouterr().out)
     assert out["ok"] is False and out["entries"] == 7
@@ -147,7 +149,7 @@ def test_the_last_page_torn_out_and_the_head_rewound_leaves_a_whole_chain(books)
 def test_an_anchor_names_the_torn_out_tail(books, tmp_path, capsys):
     sheet = tmp_path / "sheet-2026-11-05.json"
     with pytest.raises(SystemExit) as exc:
-        main(["--db", str(books), "--json", "anchor", str(sheet)])
+        main(["--db", str(books), "--json", *SIGNED, "anchor", str(sheet)])
     assert exc.value.code == 0
     written = json.loads(sheet.read_text(encoding="utf-8"))
     assert {(h["register"], h["entry"]) for h in written["heads"]} == {("visit", 5), ("call", 3)}
@@ -156,7 +158,7 @@ def test_an_anchor_names_the_torn_out_tail(books, tmp_path, capsys):
     raw(books, "DELETE FROM registerentry WHERE book = 'visit' AND number = 5")
     raw(books, "UPDATE ledgerhead SET last_number = 4, last_hash = ? WHERE book = 'visit'", params=(prev,))
     with pytest.raises(SystemExit) as exc:
-        main(["--db", str(books), "--json", "verify", "--anchor", str(sheet)])
+        main(["--db", str(books), "--json", *SIGNED, "verify", "--anchor", str(sheet)])
     assert exc.value.code == 1
     out = json.loads(capsys.readouterr().out)
     assert out["ok"] is False and out["anchor"]["heads"] == 2
@@ -194,7 +196,7 @@ def test_an_untouched_register_passes_its_anchor_and_a_bad_anchor_is_bad_input(b
 
 def main_code(db: Path, *args: str) -> int:
     with pytest.raises(SystemExit) as exc:
-        main(["--db", str(db), "--json", *args])
+        main(["--db", str(db), "--json", *SIGNED, *args])
     return exc.value.code
 
 

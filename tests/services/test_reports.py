@@ -19,6 +19,7 @@ import contextlib
 import csv
 import io
 
+import pins
 import pytest
 
 from frontdesk.services.errors import BadInput, Refused
@@ -159,6 +160,7 @@ def test_an_advisor_sees_only_their_own_row(office):
 def run_cli(*argv: str) -> tuple[int, str, str]:
     from frontdesk.cli import main
 
+    argv, _ = pins.supply(list(argv))  # the acting person's PIN (tests/pins.py)
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
@@ -195,6 +197,7 @@ def test_report_csv_has_the_header_and_one_row_per_advisor(office, no_env):
             if k in exp and k != "advisor":
                 assert b[k] == str(exp[k]), (b["advisor"], k)
     # an advisor's CSV carries their row only
+    office.sv.staff.set_pin(LIU, pins.TEST_PIN, actor=PM)  # acting on the command line needs one's PIN
     code, out, _ = run_cli("--db", str(office.path), "--as", LIU, "--at", f"{DAY} 18:00", "report", "--from", DAY,
                            "--to", DAY, "--csv")
     assert code == 0
