@@ -26,12 +26,18 @@ class PeoplePane(Pane):
     COLUMNS = ("ui.col_name", "ui.col_role", "word.mentor", "ui.col_joined", "ui.col_exam")
     KEYS_HINT = "ui.people_keys"
     BINDINGS = [Binding("plus,equals_sign", "add", "Add"), Binding("m", "mentor", "Mentor"),
-                Binding("e", "exam", "Exam"), Binding("t", "transfer", "Transfer")]
+                Binding("e", "exam", "Exam"), Binding("t", "transfer", "Transfer"),
+                # the office's PIN lockout (SPEC "Who is acting"): said in the detail line when a name is locked
+                Binding("l", "pin_log", "PIN log", show=False), Binding("u", "unlock", "Unlock", show=False)]
 
     def fetch(self) -> Any:
-        return self.sv.staff.list(**self.me)
+        return self.sv.staff.list(**self.me), self.sv.identity.lockouts(**self.me, limit=20)
 
-    def paint(self, staff: list[dict[str, Any]]) -> None:
+    def paint(self, data: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
+        staff, pins = data
+        locked = [self.t("ui.people_lock_item", name=x["name"], until=x["until"].strftime("%H:%M"))
+                  for x in pins["locked"]]
+        self.detail(self.t("ui.people_locked", names=", ".join(locked)) if locked else "")
         for st in staff:
             exam = f"{st['exam_score']} ({st['exam_passed_on']})" if st["exam_passed_on"] else \
                 (self.t("ui.shadow") if st["shadow"] else "")
@@ -46,6 +52,20 @@ class PeoplePane(Pane):
             self.call(self.sv.staff.add, name, role, mentor, None, **self.me,
                       then=lambda r: self.done(f"{r['name']}: {self.t('word.' + r['role'].replace('-', '_'))}"))
         self.ask(self.t("ui.ask_add_staff"), add)
+
+    def action_pin_log(self) -> None:
+        def show(pins: dict[str, Any]) -> None:
+            lines = [self.t("ui.pin_log_line", at=e["at"].strftime("%m-%d %H:%M"), name=e["name"],
+                            kind=self.t(f"ui.pin_kind_{e['kind']}"), door=e["door"], terminal=e["terminal"],
+                            by=e["by"] or "") for e in pins["events"]]
+            self.detail("\n".join(lines) if lines else self.t("ui.pin_log_empty"))
+        self.call(self.sv.identity.lockouts, **self.me, limit=20, then=show)
+
+    def action_unlock(self) -> None:
+        name = self.cursor_key()
+        if name:
+            self.call(self.sv.identity.unlock, name, **self.me,
+                      then=lambda r: self.done(self.t("ui.people_unlocked", name=r["name"])))
 
     def action_mentor(self) -> None:
         name = self.cursor_key()
