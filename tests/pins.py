@@ -16,7 +16,6 @@ from typing import Callable, Mapping
 
 TEST_PIN = "1234"  # the offices' PM has it; the helper gives it to staff added without a PIN
 _BY_DB: dict[str, dict[str, str]] = {}
-_VALUED = ("--db", "--at", "--as", "--project", "--lang", "--pin")
 
 
 def remember(db: object, name: str, pin: str) -> None:
@@ -40,28 +39,14 @@ def _value(argv: list[str], opt: str) -> str | None:
     return None
 
 
-def _words(argv: list[str]) -> list[tuple[int, str]]:
-    """(index, word) of the line's words that are not options or global options' values."""
-    out, i = [], 0
-    while i < len(argv):
-        a = argv[i]
-        if a == "--":
-            break
-        if a in _VALUED:
-            i += 2
-            continue
-        if not a.startswith("-"):
-            out.append((i, a))
-        i += 1
-    return out
-
-
 def supply(argv: list[str], env: Mapping[str, str] | None = None) -> tuple[list[str], Callable[[int], None]]:
     """The command line with the PINs filled in, and what to remember once it ran (its exit code)."""
+    from frontdesk.cli import command_words  # here: dbkit imports this module, and not every test wants the CLI
+
     env = os.environ if env is None else env
     argv = list(argv)
     db = _value(argv, "--db") or env.get("FRONTDESK_DB", "")
-    words = _words(argv)
+    words = command_words(argv)
     path = tuple(w for _, w in words[:2])
     after: Callable[[int], None] = lambda code: None  # noqa: E731
     actor_pin_given = "FRONTDESK_PIN" in env

@@ -64,11 +64,12 @@ HOISTED_OPTIONS = ("--db", "--at", "--as", "--lang")  # no command has options o
 OWN_PIN = (("staff", "add"),)
 
 
-def _words(args: list[str], n: int) -> tuple[str, ...]:
-    """The first `n` words of the line that are not global options (the command's path)."""
-    out: list[str] = []
+def command_words(args: list[str]) -> list[tuple[int, str]]:
+    """(index, word) of the line's words that are neither options nor a global option's value:
+    the command's path first (`staff add`), then its arguments."""
+    out: list[tuple[int, str]] = []
     i = 0
-    while i < len(args) and len(out) < n:
+    while i < len(args):
         a = args[i]
         if a == "--":
             break
@@ -76,16 +77,16 @@ def _words(args: list[str], n: int) -> tuple[str, ...]:
             i += 2
             continue
         if not a.startswith("-"):
-            out.append(a)
+            out.append((i, a))
         i += 1
-    return tuple(out)
+    return out
 
 
 def hoist(args: list[str]) -> list[str]:
     """Let the global options stand anywhere: `frontdesk visit --phone P --json` works too."""
     front: list[str] = []
     rest: list[str] = []
-    path = _words(args, 2)
+    path = tuple(w for _, w in command_words(args)[:2])
     hoisted = HOISTED_OPTIONS + (() if path in OWN_PIN else ("--pin",))
     i = 0
     while i < len(args):
