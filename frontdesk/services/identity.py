@@ -28,14 +28,17 @@ from sqlmodel import Session, select
 from frontdesk.rules import signin
 from frontdesk.rules.reasons import Reason
 from frontdesk.store.db import Database
-from frontdesk.store.models import PinEvent, Project, Staff
+from frontdesk.store.models import PinEvent, Project, Setting, Staff
+from frontdesk.store.probe import DEMO_KEY
 
 from .base import Base, not_utf8
 from .clock import Clock
 from .errors import BadInput, Refused
 from .staff import pin_ok
 
-BOOTSTRAPS = ("init", "first_staff")  # what may run without a signed person (CLI.md)
+# what may run unsigned (CLI.md): the first project and the first staff member of a new database;
+# the desk of the demo's sandbox database (every project carries the demo mark, as store.probe reads it)
+BOOTSTRAPS = ("init", "first_staff", "demo")
 
 
 @lru_cache(maxsize=1)
@@ -157,14 +160,20 @@ class IdentityService(Base):
                      terminal: str | None = None) -> dict[str, Any] | None:
         """The command line's proof before any operation: who is acting, with their PIN.
 
-        `bootstrap` names the two things that may run unsigned on a new database (CLI.md):
-        "init" while it has no project, "first_staff" while it has no staff. None is returned then."""
+        `bootstrap` names what may run unsigned (CLI.md): "init" while the database has no
+        project, "first_staff" while it has no staff, "demo" on the demo's sandbox database.
+        None is returned then."""
         if bootstrap is not None:
             if bootstrap not in BOOTSTRAPS:
                 raise ValueError(bootstrap)
             with self.db.read() as s:
-                empty = s.exec(select(Project.id if bootstrap == "init" else Staff.id)).first() is None
-            if empty:
+                if bootstrap == "demo":
+                    projects = len(s.exec(select(Project.id)).all())
+                    marked = len(set(s.exec(select(Setting.project_id).where(Setting.key == DEMO_KEY)).all()))
+                    free = 0 < projects <= marked
+                else:
+                    free = s.exec(select(Project.id if bootstrap == "init" else Staff.id)).first() is None
+            if free:
                 return None
         if not (name or "").strip():
             raise Refused(Reason("R2.1", "who_is_acting", {}),

@@ -17,7 +17,7 @@ from dbkit import ON_PG, PgDb, rows, tables
 
 from frontdesk import config
 
-from .conftest import FD, run_cli
+from .conftest import FD, PM, run_cli
 
 
 def digest(db: Any) -> str:
@@ -137,7 +137,9 @@ def test_after_the_demo_plain_frontdesk_and_the_board_open_it_until_an_office_is
     config.remember_office(str(office.db))
     got = where()
     assert got["app"]["db"] == str(office.db) and got["app"]["holds"] == "office"
-    code, out, err = run_cli(["--json"])
+    code, out, err = run_cli(["--json"])  # an office's desk: only a signed person reads it
+    assert code == 1 and err["error"]["reason"] == "who_is_acting"
+    code, out, err = run_cli(["--json", "--as", PM])
     assert code == 0 and out["roster"]["project"] == "滨江花园", err
 
 

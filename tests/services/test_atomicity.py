@@ -61,6 +61,8 @@ def test_a_failing_operation_writes_nothing(office, op):
     was = before.pop("pinevent")
     logged = [r for r in after.pop("pinevent") if r not in was]
     assert len(logged) == (1 if "pin" in op else 0)
+    for feed in (before, after):  # and the change feed's count of pinevent writes (store/changes.py)
+        feed["change_feed"] = [r for r in feed.get("change_feed", []) if r[0] != "pinevent"]
     assert after == before
 
 

@@ -163,3 +163,6 @@ def test_who_is_acting_must_be_said_and_proven(office, wall):
     # the bootstraps only while the database is empty
     assert refusal(auth, None, None, bootstrap="init").reason.code == "who_is_acting"
     assert refusal(auth, None, None, bootstrap="first_staff").reason.code == "who_is_acting"
+    assert refusal(auth, None, None, bootstrap="demo").reason.code == "who_is_acting"  # an office, not the demo
+    office.sv.setup.mark_demo()
+    assert auth(None, None, bootstrap="demo") is None
