@@ -18,14 +18,13 @@ from frontdesk.store.db import Database, open_db
 from frontdesk.store.models import Staff
 
 from .base import Base
+from .checks import check
 from .errors import BadInput, Refused
 
 
 class IntegrityService(Base):
     def verify(self) -> dict[str, Any]:
-        with self.db.read() as s:
-            count, problems = ledger.verify(s)
-        return {"ok": not problems, "entries": count, "problems": [p.as_dict() for p in problems]}
+        return check(self.db)
 
     def anchor(self, file: str | None = None) -> dict[str, Any]:
         """The register heads now (an anchor, R2.1), written to `file` when one is named.

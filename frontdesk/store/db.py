@@ -18,10 +18,10 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
-from . import changes
+from . import changes, journal
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0012"  # the newest migration; opening a database older than this upgrades it
+HEAD = "0006"  # the newest migration; opening a database older than this upgrades it
 BUSY_TIMEOUT_MS = 30_000
 # The key of the advisory lock every PostgreSQL write transaction takes ("fdsk"). Advisory
 # locks are scoped to one database, so two offices' databases on one server never wait on
@@ -52,6 +52,7 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA recursive_triggers=ON")  # REPLACE's delete fires the append-only triggers
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cur.close()
@@ -89,6 +90,13 @@ def _pg_engine(url: str, writer: bool) -> Engine:
     return engine
 
 
+class WriteSession(Session):
+    """A session of the writer engine: each flush seals its new append-only rows."""
+
+
+event.listen(WriteSession, "after_flush", journal.after_flush)
+
+
 class Database:
     """Both engines for one database URL. Build one per process and hand it to the services."""
 
@@ -109,8 +117,9 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction that writes: committed at the end, rolled back on any error."""
-        with Session(self.writer, expire_on_commit=False) as s:
+        """One transaction that writes: committed at the end, rolled back on any error. Its
+        flushes seal the append-only rows they insert (journal.py)."""
+        with WriteSession(self.writer, expire_on_commit=False) as s:
             with s.begin():
                 yield s
                 if self.at_head:  # (an older schema has no change_feed: only tests write to one)

@@ -307,3 +307,6 @@ from .models_outbox import APPEND_ONLY_OUTBOX, OutboxAttempt, OutboxItem, Outbox
 
 APPEND_ONLY = APPEND_ONLY + APPEND_ONLY_OUTBOX
 from .models_live import ChangeFeed  # noqa: E402,F401
+from .models_journal import APPEND_ONLY_JOURNAL, JournalEntry  # noqa: E402,F401
+
+APPEND_ONLY = APPEND_ONLY + APPEND_ONLY_JOURNAL
