@@ -17,7 +17,7 @@ from frontdesk.services.clock import parse_local
 from frontdesk.services.integrity import _copy
 
 from .conftest import DAY, LI, PM
-from .test_journal_tampering import _cli_run
+from .test_cli_fuzz import run as _cli_run  # a traceback fails the test
 
 pytestmark = sqlite_only
 
@@ -65,7 +65,6 @@ def test_every_damaged_page_fails_verify_with_exit_1(busy, tmp_path):
         damage(f, page, seed=page)
         code, out, err = _cli_run(["--db", str(f), "--json", "verify"])
         assert code == 1, (page, out, err)
-        assert "Traceback" not in err
         doc = json.loads(out or err)
         if "problems" in doc:
             assert doc["ok"] is False and doc["problems"], page
@@ -79,7 +78,7 @@ def test_a_damaged_schema_page_is_refused_not_a_crash(busy, tmp_path):
     f.write_bytes(busy.read_bytes())
     damage(f, 1, seed=1)
     code, out, err = _cli_run(["--db", str(f), "--json", "verify"])
-    assert code in (1, 2) and "Traceback" not in err  # random bytes on page 1: not even a SQLite file
+    assert code in (1, 2), (out, err)  # random bytes on page 1: not even a SQLite file
 
 
 def test_backup_of_a_damaged_database_is_refused_and_leaves_no_copy(busy, tmp_path):
@@ -88,7 +87,7 @@ def test_backup_of_a_damaged_database_is_refused_and_leaves_no_copy(busy, tmp_pa
     _, n = pages(f)
     damage(f, n // 2, seed=7)
     code, out, err = _cli_run(["--db", str(f), "--as", PM, "--json", "backup", str(tmp_path / "copy.db")])
-    assert code == 1 and "Traceback" not in err, (out, err)
+    assert code == 1, (out, err)
     assert json.loads(err)["error"]["rule"] == "R2.1"
     assert not (tmp_path / "copy.db").exists()
 

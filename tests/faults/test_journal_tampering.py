@@ -19,6 +19,7 @@ from frontdesk.store.guards import append_only_triggers
 from frontdesk.store.journal import CHAINED
 
 from . import chained
+from .test_cli_fuzz import run as _cli_run  # main() in this process: (exit code, stdout, stderr)
 from .conftest import DAY
 
 
@@ -173,22 +174,3 @@ def test_a_seal_torn_out_of_the_journal(sealed):
 def _cli_verify(db: Db) -> tuple[int, dict[str, Any]]:
     code, out, _err = _cli_run(["--db", str(db), "--json", "verify"])
     return code, json.loads(out)
-
-
-def _cli_run(argv: list[str]) -> tuple[int, str, str]:
-    """main(argv) in this process: (exit code, stdout, stderr), a traceback included in stderr."""
-    import contextlib
-    import io
-    import traceback
-
-    out, err = io.StringIO(), io.StringIO()
-    code: Any = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(argv)
-        except SystemExit as exc:
-            code = exc.code or 0
-        except Exception:  # noqa: BLE001 - a crash is what the callers test for
-            traceback.print_exc()
-            code = 3
-    return int(code), out.getvalue(), err.getvalue()
