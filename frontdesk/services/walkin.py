@@ -159,7 +159,7 @@ def move_rotation(conn: Connection, c: Ctx, has_state: bool, queue: Sequence[int
         conn.execute(_MOVE_STATE, {"pid": c.pid, "q": q, "d": d, "u": c.at})
     else:
         conn.execute(_NEW_STATE, {"project_id": c.pid, "queue": q, "duty_queue": d, "updated_at": c.at})
-    ev = conn.execute(_NEW_EVENT, {"project_id": c.pid, "kind": kind, "staff_id": staff_id,
-                                   "by_id": c.actor.id if c.actor else None, "data": dumps(data), "at": c.at,
-                                   "day": c.today, "recorded_at": c.recorded_at}).inserted_primary_key[0]
-    journal.seal(conn, {"rosterevent": [ev]})
+    ev = {"project_id": c.pid, "kind": kind, "staff_id": staff_id, "by_id": c.actor.id if c.actor else None,
+          "data": dumps(data), "at": c.at, "day": c.today, "recorded_at": c.recorded_at}
+    ev["id"] = conn.execute(_NEW_EVENT, ev).inserted_primary_key[0]
+    journal.seal_row(conn, "rosterevent", ev)

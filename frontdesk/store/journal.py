@@ -55,6 +55,7 @@ def table(name: str) -> Table:
 
 _BY_IDS = {t: select(table(t)).where(table(t).c.id.in_(bindparam("ids", expanding=True))).order_by(table(t).c.id)
            for t in CHAINED}
+_BY_ID = {t: select(table(t)).where(table(t).c.id == bindparam("id")) for t in CHAINED}
 
 
 def _plain(v: Any) -> Any:
@@ -90,7 +91,7 @@ def _append(conn: Connection, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> 
         out.append({"seq": seq, "tbl": tbl, "row_id": row["id"], "digest": dig, "prev_hash": prev, "hash": h})
         prev = h
     if out:
-        conn.execute(_INSERT, out)
+        conn.execute(_INSERT, out[0] if len(out) == 1 else out)
     return len(out)
 
 
@@ -99,9 +100,18 @@ def seal(conn: Connection, new: Mapping[str, Iterable[int]]) -> int:
     rows: list[tuple[str, Mapping[str, Any]]] = []
     for tbl in sorted(new):
         ids = list(new[tbl])
-        if ids:
+        if len(ids) == 1:  # the usual flush: one statement built once, no expanding IN
+            rows += [(tbl, r._mapping) for r in conn.execute(_BY_ID[tbl], {"id": ids[0]})]
+        elif ids:
             rows += [(tbl, r._mapping) for r in conn.execute(_BY_IDS[tbl], {"ids": ids})]
     return _append(conn, rows)
+
+
+def seal_row(conn: Connection, tbl: str, row: Mapping[str, Any]) -> int:
+    """Seal one row just inserted from the values it was inserted with (its id among them):
+    the walk-in's roster event, without reading it back. The values must be what the database
+    stores (naive UTC times, as every writer gives them), or verify will say `altered`."""
+    return _append(conn, [(tbl, row)])
 
 
 def seal_since(conn: Connection, tbl: str, t: Table | None = None) -> int:
