@@ -284,6 +284,8 @@ def generate(path: Path, n: int, seed: int = 20261201, log: Any = print) -> Meta
     log(f"  indexes built ({time.perf_counter() - t0:.0f} s)")
     con.execute("PRAGMA journal_mode=WAL")
     con.close()
+    _seal(path)
+    log(f"  follow-ups sealed in the journal ({time.perf_counter() - t0:.0f} s)")
 
     sample = random.Random(seed + 1)
     picks = sample.sample(range(n), min(n, 5000))
@@ -291,6 +293,19 @@ def generate(path: Path, n: int, seed: int = 20261201, log: Any = print) -> Meta
                 version=GEN_VERSION, sample_phones=[phone_of(i) for i in picks],
                 sample_names=[person_rows[i][3] for i in picks])
     return meta
+
+
+def _seal(path: Path) -> None:
+    """The follow-ups written above, sealed as the services seal theirs (store/journal.py)."""
+    from frontdesk.store import journal
+    from frontdesk.store.db import Database
+
+    db = Database(str(path))
+    try:
+        with db.writer.begin() as conn:
+            journal.seal_since(conn, "followup")
+    finally:
+        db.dispose()
 
 
 def _insert_entries(con: sqlite3.Connection, batch: list[tuple]) -> None:

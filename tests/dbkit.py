@@ -291,12 +291,16 @@ def import_report_ids_out(report: list[dict[str, str]]) -> list[dict[str, str]]:
 
 def tamper(db: Db, *sql: str, params: tuple = ()) -> None:
     """Behind the application's back: the append-only triggers on registerentry dropped, then
-    `sql` run in one transaction (each statement with `params`)."""
+    `sql` run in one transaction (each statement with `params`), then the triggers put back as
+    shipped (a careful forger leaves no missing trigger for verify to see)."""
+    from frontdesk.store.guards import append_only_triggers
+
     if isinstance(db, PgDb):
         with db.connect() as con, con.transaction():
             con.execute("DROP TRIGGER IF EXISTS registerentry_append_only ON registerentry")
             for st in sql:
                 con.execute(_pg_sql(st, params), params or None)
+            con.execute(append_only_triggers("postgresql", "registerentry")[1])
         return
     con = sqlite3.connect(db)
     try:
@@ -304,6 +308,8 @@ def tamper(db: Db, *sql: str, params: tuple = ()) -> None:
         con.execute("DROP TRIGGER IF EXISTS registerentry_no_delete")
         for st in sql:
             con.execute(st, params)
+        for st in append_only_triggers("sqlite", "registerentry"):
+            con.execute(st)
         con.commit()
     finally:
         con.close()

@@ -75,7 +75,7 @@ def main_options(
             on_bare[0](ctx.obj)
 
 
-def _services(o: Opts, create: bool = False):  # noqa: ANN202
+def _services(o: Opts, create: bool = False, lazy: bool = False):  # noqa: ANN202
     from frontdesk.services.clock import Clock, parse_local
 
     clock = Clock(parse_local(o.at) if o.at else None)
@@ -83,10 +83,10 @@ def _services(o: Opts, create: bool = False):  # noqa: ANN202
         clock.offset = o.offset
     db, _why = o.database(create)
     check_db(db, create)
-    return open_db_services(db, clock)
+    return open_db_services(db, clock, lazy)
 
 
-def open_db_services(db: str, clock: Any):  # noqa: ANN201
+def open_db_services(db: str, clock: Any, lazy: bool = False):  # noqa: ANN201
     """The services on `db`, or BadInput naming `db` when it cannot be opened (a server that does
     not answer, a refused login, a file that is not a database): that is the user's input to fix."""
     from sqlalchemy.exc import DBAPIError, NoSuchModuleError
@@ -95,7 +95,7 @@ def open_db_services(db: str, clock: Any):  # noqa: ANN201
     from frontdesk.services.errors import BadInput
 
     try:
-        return open_services(db, clock)
+        return open_services(db, clock, create=not lazy)
     except (DBAPIError, NoSuchModuleError) as exc:
         first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
         raise BadInput("db", f"cannot open the database: {first}") from None
@@ -150,8 +150,14 @@ def check_db(db: str, create: bool) -> None:
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    except sqlite3.DatabaseError:
-        raise BadInput("db", f"{path} is not a frontdesk database (unreadable)") from None
+    except sqlite3.DatabaseError as exc:
+        if create:  # restore may put a backup in place of a damaged database
+            return
+        from frontdesk.rules.reasons import Reason
+        from frontdesk.services.errors import Refused
+
+        raise Refused(Reason("R2.1", "database_damaged", {"detail": str(exc)}),
+                      f"{path} is a damaged SQLite file ({exc}): restore a backup") from None
     finally:
         con.close()
     if tables and "alembic_version" not in tables:
@@ -159,17 +165,19 @@ def check_db(db: str, create: bool) -> None:
 
 
 def run(ctx: typer.Context, fn: Callable[[Any, Opts], Any], create: bool = False, bootstrap: str | None = None,
-        signed: bool = True) -> None:
+        signed: bool = True, lazy: bool = False) -> None:
     """Open the services, prove who is acting, run one operation, print its result or its error,
     exit with the code.
 
-    `create`: the command may make a new database file (init, restore). `bootstrap`: "init" or
-    "first_staff", what may run unsigned on a new database (CLI.md). `signed=False`: the demo only."""
+    `create`: the command may name a database file that is not there yet (init, restore); `lazy`:
+    nor is it made or migrated when the services open (restore makes it only on success).
+    `bootstrap`: "init" or "first_staff", what may run unsigned on a new database (CLI.md).
+    `signed=False`: the demo only."""
     from frontdesk.services.errors import FrontdeskError
 
     o: Opts = ctx.obj
     try:
-        sv = _services(o, create)
+        sv = _services(o, create, lazy)
         try:
             if signed:
                 prove(sv, o, bootstrap)

@@ -128,9 +128,11 @@ def report(ctx: typer.Context, start: Optional[str] = typer.Option(None, "--from
 
 
 def _flat(v: Any) -> Any:
+    from frontdesk.services.exporter import neutral  # a name like =HYPERLINK(...) must not run
+
     if isinstance(v, dict):
-        return " ".join(f"{k}={x}" for k, x in v.items())
-    return "" if v is None else v
+        return neutral(" ".join(f"{k}={x}" for k, x in v.items()))
+    return "" if v is None else neutral(v)
 
 
 @complaint_app.command("add")

@@ -170,4 +170,4 @@ def backup(ctx: typer.Context, file: str) -> None:
 @commands.command()
 def restore(ctx: typer.Context, file: str) -> None:
     """Replace the database with a backup that passes verify; the old one is kept beside it."""
-    run(ctx, lambda sv, o: sv.integrity.restore(file, actor=o.user), create=True)
+    run(ctx, lambda sv, o: sv.integrity.restore(file, actor=o.user), create=True, lazy=True)

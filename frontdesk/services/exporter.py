@@ -222,10 +222,22 @@ def _followups(c: Ctx, frm: date | None, to: date | None, shown: Callable[[str],
     return rows
 
 
+# A text cell a spreadsheet would read as a formula (OWASP "CSV injection"): `=`, `+`, `-`, `@`,
+# a tab or a carriage return at its start. A visitor named =HYPERLINK(...) must stay a name.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(v: Any) -> Any:
+    """A CSV cell that cannot run: risky text gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(v, str) and v.startswith(FORMULA_STARTS):
+        return "'" + v
+    return v
+
+
 def _cell(v: Any) -> Any:
     if isinstance(v, date):
         return v.isoformat()
-    return "" if v is None else v
+    return "" if v is None else neutral(v)
 
 
 def _write_csv(path: Path, columns: Sequence[tuple[str, str]], rows: list[dict[str, Any]]) -> None:
@@ -240,13 +252,22 @@ def _write_csv(path: Path, columns: Sequence[tuple[str, str]], rows: list[dict[s
 
 def _write_xlsx(path: Path, sheets: list[tuple[str, Sequence[tuple[str, str]], list[dict[str, Any]]]]) -> None:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    def plain(ws: Any, v: Any) -> Any:
+        """Text as a string cell, never a formula (openpyxl reads a leading `=` as one)."""
+        if not isinstance(v, str):
+            return v
+        cell = WriteOnlyCell(ws, value=v)
+        cell.data_type = "s"
+        return cell
 
     wb = Workbook(write_only=True)
     for title, columns, rows in sheets:
         ws = wb.create_sheet(title)
         ws.append([h for _, h in columns])
         for r in rows:
-            ws.append([("" if r.get(k) is None else r.get(k)) for k, _ in columns])
+            ws.append([plain(ws, "" if r.get(k) is None else r.get(k)) for k, _ in columns])
     tmp = path.with_name(path.name + ".tmp")
     wb.save(tmp)
     os.replace(tmp, path)

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 from sqlalchemy import insert
 
 from frontdesk import i18n
+from frontdesk.store import journal
 from frontdesk.store.models import Notification, OutboxItem
 
 MAX_CONTENT = 2000  # WeCom takes 2048 bytes of text content; DingTalk more
@@ -53,6 +54,7 @@ def enqueue_many(c: Any, kind: str, rule: str, events: Sequence[tuple[dict[str, 
         return 0
     c.s.connection().execute(insert(OutboxItem.__table__),  # type: ignore[attr-defined]
                              [{**_item(c, kind, rule, data, to), "notice_id": nid} for data, to, nid in events])
+    journal.seal_since(c.s.connection(), "outboxitem")
     return len(events)
 
 

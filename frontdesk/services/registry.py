@@ -8,9 +8,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from frontdesk.store.db import Database, open_db
+from frontdesk.rules.reasons import Reason
+from frontdesk.store.db import Database, open_db, sweep_trials
 
 from .clock import Clock
+from .errors import Refused
 
 if TYPE_CHECKING:
     from .crossings import CrossingService
@@ -97,5 +99,27 @@ def build(db: Database, clock: Clock | None = None) -> Services:
     return Services(db, clock or Clock())
 
 
-def open_services(url: str, clock: Clock | None = None) -> Services:
-    return build(open_db(url), clock)
+def open_services(url: str, clock: Clock | None = None, *, create: bool = True) -> Services:
+    """The services over `url`, made or migrated to HEAD. `create=False` (restore): a database
+    that is not there is left alone — nothing is made until the operation decides to.
+
+    A SQLite file too damaged to open is a refusal naming it (R2.1), not a crash."""
+    from sqlalchemy.exc import DatabaseError
+
+    try:
+        return build(open_db(url) if create else _unopened(url), clock)
+    except DatabaseError as exc:
+        if "://" in url and not url.startswith("sqlite"):
+            raise
+        cause = str(getattr(exc, "orig", exc)).splitlines()[0][:200]
+        raise Refused(Reason("R2.1", "database_damaged", {"detail": cause}),
+                      f"the database cannot be read ({cause}): it fails its integrity check; "
+                      "restore a backup (`frontdesk restore FILE`)") from None
+
+
+def _unopened(url: str) -> Database:
+    db = Database(url)
+    path = db.sqlite_path()
+    if path is not None:
+        sweep_trials(path)
+    return db

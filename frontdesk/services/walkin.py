@@ -6,7 +6,7 @@ object per row read or written: 4–7 ms). Here the same facts come in two reads
 then the client's history (`clientbook.facts`) — and the same rows are written with statements
 built once with bind parameters: client, person and phone of a new visitor, the register entry
 and its head (`ledger.next_page`/`write`: the same numbers and hashes), the client's ownership
-cache, the rotation and its roster event. Notices and crossings stay on the ORM path
+cache, the rotation and its roster event (sealed in the journal). Notices and crossings stay on the ORM path
 (`Ctx.notify`, `crossings.open_case`): rare, and shared with every other service.
 """
 
@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Date, DateTime, Integer, String, bindparam, c
 
 from frontdesk.rules import phones
 from frontdesk.rules.routing import Staffer
+from frontdesk.store import journal
 from frontdesk.store.models import Client, Person, Phone, RosterEvent, RosterState
 
 from . import clientbook, roster
@@ -158,6 +159,7 @@ def move_rotation(conn: Connection, c: Ctx, has_state: bool, queue: Sequence[int
         conn.execute(_MOVE_STATE, {"pid": c.pid, "q": q, "d": d, "u": c.at})
     else:
         conn.execute(_NEW_STATE, {"project_id": c.pid, "queue": q, "duty_queue": d, "updated_at": c.at})
-    conn.execute(_NEW_EVENT, {"project_id": c.pid, "kind": kind, "staff_id": staff_id,
-                              "by_id": c.actor.id if c.actor else None, "data": dumps(data), "at": c.at,
-                              "day": c.today, "recorded_at": c.recorded_at})
+    ev = {"project_id": c.pid, "kind": kind, "staff_id": staff_id, "by_id": c.actor.id if c.actor else None,
+          "data": dumps(data), "at": c.at, "day": c.today, "recorded_at": c.recorded_at}
+    ev["id"] = conn.execute(_NEW_EVENT, ev).inserted_primary_key[0]
+    journal.seal_row(conn, "rosterevent", ev)

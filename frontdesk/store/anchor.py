@@ -27,9 +27,19 @@ def take(s: Session, taken_at: datetime) -> dict[str, Any]:
     """The heads of every register now, as a JSON-ready document."""
     codes = {p.id: p.code for p in s.exec(select(Project))}
     heads = s.exec(select(LedgerHead).order_by(LedgerHead.project_id, LedgerHead.book)).all()
-    return {"format": FORMAT, "taken_at": taken_at.isoformat(timespec="seconds"),
-            "heads": [{"project": codes.get(h.project_id, str(h.project_id)), "register": h.book,
-                       "entry": h.last_number, "hash": h.last_hash} for h in heads if h.last_number]}
+    doc = {"format": FORMAT, "taken_at": taken_at.isoformat(timespec="seconds"),
+           "heads": [{"project": codes.get(h.project_id, str(h.project_id)), "register": h.book,
+                      "entry": h.last_number, "hash": h.last_hash} for h in heads if h.last_number]}
+    seq, last = journal_last(s)
+    if seq:  # the journal's last seal too: its tail torn out shows only against this
+        doc["journal"] = {"entry": seq, "hash": last}
+    return doc
+
+
+def journal_last(s: Session) -> tuple[int, str]:
+    from . import journal
+
+    return journal.last(s.connection())
 
 
 def check(s: Session, anchor: dict[str, Any]) -> list[Problem]:
@@ -52,6 +62,18 @@ def check(s: Session, anchor: dict[str, Any]) -> list[Problem]:
         elif e.hash != h["hash"]:
             problems.append(Problem(pid, h["register"], h["entry"], "anchor_altered",
                                     f"entry {h['entry']} does not match the hash written down at {when}"))
+    j = anchor.get("journal")
+    if j:
+        from .models_journal import JournalEntry
+
+        e = s.get(JournalEntry, j["entry"])
+        if e is None:
+            problems.append(Problem(0, "journal", j["entry"], "anchor_missing",
+                                    f"journal entry {j['entry']} was written down at {when} and is gone: "
+                                    "seals were torn out of the end of the journal"))
+        elif e.hash != j["hash"]:
+            problems.append(Problem(0, "journal", j["entry"], "anchor_altered",
+                                    f"journal entry {j['entry']} does not match the hash written down at {when}"))
     return problems
 
 
@@ -68,4 +90,8 @@ def parse(doc: Any, field: str) -> dict[str, Any]:
             raise ValueError(f"has a head that is not {{project, register, entry, hash}}: {h!r}")
         if not 0 <= h["entry"] <= MAX_ENTRY:  # entry numbers are INTEGER columns
             raise ValueError(f"has an entry number out of range (0 to {MAX_ENTRY}): {h['entry']}")
+    j = doc.get("journal")
+    if j is not None and not (isinstance(j, dict) and isinstance(j.get("entry"), int) and isinstance(j.get("hash"), str)
+                              and 1 <= j["entry"] <= MAX_ENTRY):
+        raise ValueError(f"has a journal head that is not {{entry, hash}} in range: {j!r}")
     return doc

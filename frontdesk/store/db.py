@@ -10,6 +10,7 @@ one writer at a time, with a transaction-scoped advisory lock; see `_pg_engine`.
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -18,10 +19,10 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
-from . import changes
+from . import changes, journal
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0007"  # the newest migration; opening a database older than this upgrades it
+HEAD = "0006"  # the newest migration; opening a database older than this upgrades it
 BUSY_TIMEOUT_MS = 30_000
 # The key of the advisory lock every PostgreSQL write transaction takes ("fdsk"). Advisory
 # locks are scoped to one database, so two offices' databases on one server never wait on
@@ -52,6 +53,7 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA recursive_triggers=ON")  # REPLACE's delete fires the append-only triggers
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cur.close()
@@ -89,6 +91,13 @@ def _pg_engine(url: str, writer: bool) -> Engine:
     return engine
 
 
+class WriteSession(Session):
+    """A session of the writer engine: each flush seals its new append-only rows."""
+
+
+event.listen(WriteSession, "after_flush", journal.after_flush)
+
+
 class Database:
     """Both engines for one database URL. Build one per process and hand it to the services."""
 
@@ -96,9 +105,6 @@ class Database:
         self.url = to_url(url)
         self.is_sqlite = make_url(self.url).get_backend_name() == "sqlite"
         if self.is_sqlite:
-            path = make_url(self.url).database
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.writer = _sqlite_engine(self.url, immediate=True)
             self.reader = _sqlite_engine(self.url, immediate=False)
         else:
@@ -109,8 +115,9 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction that writes: committed at the end, rolled back on any error."""
-        with Session(self.writer, expire_on_commit=False) as s:
+        """One transaction that writes: committed at the end, rolled back on any error. Its
+        flushes seal the append-only rows they insert (journal.py)."""
+        with WriteSession(self.writer, expire_on_commit=False) as s:
             with s.begin():
                 yield s
                 if self.at_head:  # (an older schema has no change_feed: only tests write to one)
@@ -121,6 +128,13 @@ class Database:
         with Session(self.reader, expire_on_commit=False) as s:
             with s.begin():
                 yield s
+
+    def sqlite_path(self) -> Path | None:
+        """The file of a SQLite database (None for PostgreSQL or memory)."""
+        if not self.is_sqlite:
+            return None
+        path = make_url(self.url).database
+        return Path(path) if path and path != ":memory:" else None
 
     def revision(self) -> str | None:
         with self.reader.connect() as c:
@@ -151,6 +165,55 @@ class Database:
 
 
 def open_db(url: str) -> Database:
+    """The database at `url`, made (folders included) or brought to HEAD; a SQLite file's stale
+    restore trials beside it swept first. `Database(url)` alone touches nothing until used."""
     db = Database(url)
+    path = db.sqlite_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sweep_trials(path)
     db.migrate()
     return db
+
+
+# A restore tries the backup on a copy beside the database it replaces (same folder, so the
+# copy never lands where the office's data should not be, like a shared temp folder), named
+# for the restoring process: `.office.db.restore-tmp-PID`. A restore that dies (kill -9)
+# leaves it; the next open sweeps the trials whose process is gone.
+TRIAL = ".{name}.restore-tmp-"
+
+
+def trial_path(target: Path) -> Path:
+    return target.with_name(f"{TRIAL.format(name=target.name)}{os.getpid()}")
+
+
+def sweep_trials(target: Path) -> list[Path]:
+    """Remove the restore trials (and their -wal/-shm) beside `target` left by a dead process."""
+    prefix = TRIAL.format(name=target.name)
+    gone = []
+    try:
+        found = [p for p in target.parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return gone
+    for p in found:
+        pid = p.name[len(prefix):].split("-")[0]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        try:
+            p.unlink()
+            gone.append(p)
+        except OSError:
+            pass
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, another user's
+        return True
+    return True

@@ -310,3 +310,6 @@ from .models_live import ChangeFeed  # noqa: E402,F401
 from .models_identity import APPEND_ONLY_IDENTITY, PinEvent  # noqa: E402,F401
 
 APPEND_ONLY = APPEND_ONLY + APPEND_ONLY_IDENTITY
+from .models_journal import APPEND_ONLY_JOURNAL, JournalEntry  # noqa: E402,F401
+
+APPEND_ONLY = APPEND_ONLY + APPEND_ONLY_JOURNAL

@@ -128,7 +128,7 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     # Part 1: importing paper registers, exporting (R2.1 privacy)
     "importer.import_file":                     ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM
     "exporter.export":                          (OK, OK, OK, OK, OK, OK),                     # R2.1: masked/own-only
-    "integrity.restore":                        ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM replaces the database
+    "integrity.restore":                        ("R2.1", "R2.1", "R2.1", "R2.1", "R2.1", OK),  # this office holds two projects: the GM's alone
     # issue 6 part 4: outbound notices — the delivery state is the console's
     "outbox.list":                              ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM
     # issue 13: the office's one PIN lockout — the PM sees the log and unlocks (SPEC "Who is acting")

@@ -257,7 +257,7 @@ def test_imported_pages_keep_their_dates_and_are_marked_imported(office, tmp_pat
         ats = [at for b, _n, _k, _r, _e, _s, at, *_ in rows if b == book]
         assert ats == sorted(ats)
     v = office.sv.integrity.verify()
-    assert v == {"ok": True, "entries": 11, "problems": []}
+    assert {k: v[k] for k in ("ok", "entries", "problems")} == {"ok": True, "entries": 11, "problems": []}
 
 
 def test_imported_history_is_numbered_after_the_pages_already_there(office, tmp_path):

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from frontdesk.rules import phones, protection
 from frontdesk.rules.reasons import Reason
-from frontdesk.store import ledger
+from frontdesk.store import journal, ledger
 from frontdesk.store.models import (
     Client,
     ClientLink,
@@ -214,6 +214,7 @@ class _Writer:
             self._insert(FollowUp, [{**v, "id": i} for v, i in zip(fu_values, fu_ids)])
         else:
             fu_ids = self._insert_returning(FollowUp, fu_values)
+        journal.seal_since(c.s.connection(), "followup")
         events: dict[int, list[protection.Event]] = defaultdict(list)  # the new clients folded only now (late)
         for r, fid in zip(fus, fu_ids):
             r.entry = f"followup#{fid}"
@@ -234,6 +235,7 @@ class _Writer:
                                 "person_id": key[1], "relation": r.relation, "by_id": c.user().id, "at": c.at,
                                 "recorded_at": c.recorded_at})
         self._insert(ClientLink, link_values)
+        journal.seal_since(c.s.connection(), "clientlink")
         # the ownership cache (R2.2 fold) of the clients on record the import touched
         self._refresh(events, touched_db)
         for r in self.rows:
