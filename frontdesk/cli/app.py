@@ -200,10 +200,17 @@ def prove(sv: Any, o: Opts, bootstrap: str | None = None) -> None:
     """Who is acting, proven before the operation (SPEC "Who is acting"): --as with --pin or
     FRONTDESK_PIN, or the PIN typed at a hidden prompt when stdin is a terminal. A wrong PIN is
     logged in the office's lockout and counts (frontdesk.services.identity)."""
+    from sqlalchemy.exc import DatabaseError
+
+    from frontdesk.rules.reasons import Reason
     from frontdesk.services.errors import Refused
 
     try:
         o.acting = sv.identity.authenticate(o.user, o.pin, door="cli", bootstrap=bootstrap)
+    except DatabaseError as exc:  # the staff cannot even be read: say what is wrong with the file
+        cause = str(getattr(exc, "orig", exc)).splitlines()[0][:200]
+        raise Refused(Reason("R2.1", "database_damaged", {"detail": cause}),
+                      f"the database cannot be read ({cause}): restore a backup (`frontdesk restore FILE`)") from None
     except Refused as exc:
         if exc.reason.code != "pin_required" or not _on_a_terminal():
             raise
@@ -211,6 +218,25 @@ def prove(sv: Any, o: Opts, bootstrap: str | None = None) -> None:
 
         o.pin = getpass.getpass(f"PIN for {o.user.strip()}: ")  # type: ignore[union-attr]
         o.acting = sv.identity.authenticate(o.user, o.pin, door="cli", bootstrap=bootstrap)
+
+
+def pin_given(o: Opts) -> str:
+    """The acting person's PIN for a command that proves it itself (restore): --pin, FRONTDESK_PIN
+    or the hidden prompt; refused (R2.1) when none can be had."""
+    from frontdesk.rules.reasons import Reason
+    from frontdesk.services.errors import Refused
+
+    if not (o.user or "").strip():
+        raise Refused(Reason("R2.1", "who_is_acting", {}),
+                      "who is acting? give --as NAME (or FRONTDESK_USER) and your PIN (--pin or FRONTDESK_PIN)")
+    if not o.pin and _on_a_terminal():
+        import getpass
+
+        o.pin = getpass.getpass(f"PIN for {o.user.strip()}: ")  # type: ignore[union-attr]
+    if not o.pin:
+        raise Refused(Reason("R2.1", "pin_required", {"name": o.user.strip()}),  # type: ignore[union-attr]
+                      f"acting as {o.user} needs their PIN: --pin PIN or FRONTDESK_PIN")
+    return o.pin
 
 
 def _on_a_terminal() -> bool:

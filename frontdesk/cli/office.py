@@ -9,7 +9,7 @@ from typing import Any, List, Optional
 
 import typer
 
-from frontdesk.cli.app import Opts, _int, run
+from frontdesk.cli.app import Opts, _int, pin_given, run
 
 commands = typer.Typer()  # merged into the root app by frontdesk.cli
 staff_app = typer.Typer(help="Staff: add, list, transfer (R5, R6).")
@@ -170,4 +170,7 @@ def backup(ctx: typer.Context, file: str) -> None:
 @commands.command()
 def restore(ctx: typer.Context, file: str) -> None:
     """Replace the database with a backup that passes verify; the old one is kept beside it."""
-    run(ctx, lambda sv, o: sv.integrity.restore(file, actor=o.user), create=True, lazy=True)
+    # the PIN is proven by restore itself, against the database that judges (the office it replaces,
+    # or the backup on a new machine): the target may not exist yet
+    run(ctx, lambda sv, o: sv.integrity.restore(file, actor=o.user, pin=pin_given(o)), create=True, lazy=True,
+        signed=False)

@@ -81,7 +81,7 @@ class IntegrityService(Base):
                           "itself needs `frontdesk verify`")
         return {"file": str(dest), "bytes": dest.stat().st_size, **found}
 
-    def restore(self, source: str, actor: str | None = None) -> dict[str, Any]:
+    def restore(self, source: str, actor: str | None = None, pin: str | None = None) -> dict[str, Any]:
         """Put a backup in place of this database — only a backup that verifies (R2.1), only by a PM
         (by the GM when either database holds several projects).
 
@@ -90,7 +90,8 @@ class IntegrityService(Base):
         the current schema and verified. The database it replaces is kept beside it as
         NAME.before-restore-TIMESTAMP, so nothing is lost. When anything fails, nothing is
         created: no database file, no trial left. The actor must be a PM or GM of the database
-        being replaced — or, when that one has no staff yet (a new machine), of the backup."""
+        being replaced — or, when that one has no staff yet (a new machine), of the backup; `pin`
+        (the command line's) is proven against that same database, logged and counted there."""
         if not self.db.is_sqlite:
             raise BadInput("file", "restoring a server database is the server's job (pg_restore)")
         src = Path(source).expanduser()
@@ -101,7 +102,7 @@ class IntegrityService(Base):
             raise BadInput("db", f"folder {target.parent} does not exist")
         trial = trial_path(target)
         try:
-            count = self._try(src, trial, actor, target.exists())
+            count = self._try(src, trial, actor, target.exists(), pin)
             self.db.dispose()
             kept = None
             if target.exists():
@@ -112,7 +113,7 @@ class IntegrityService(Base):
             _remove(trial)
         return {"restored": str(src), "entries": count, "kept": str(kept) if kept else None, "ok": True}
 
-    def _try(self, src: Path, trial: Path, actor: str | None, replacing: bool) -> int:
+    def _try(self, src: Path, trial: Path, actor: str | None, replacing: bool, pin: str | None) -> int:
         """The backup on its trial copy: readable, whole, verified, and the actor's to restore."""
         try:
             _copy(src, trial)
@@ -127,7 +128,7 @@ class IntegrityService(Base):
         except Exception as exc:  # noqa: BLE001 - not a frontdesk database at all
             raise BadInput("file", f"{src} is not a frontdesk database ({type(exc).__name__})") from None
         try:
-            self._may_restore(actor, candidate, replacing)
+            self._may_restore(actor, candidate, replacing, pin)
             found = check(candidate)
         finally:
             candidate.dispose()
@@ -137,7 +138,7 @@ class IntegrityService(Base):
                           f"{src} fails verify ({n} problems: {_first(found)}): not restored")
         return found["entries"]
 
-    def _may_restore(self, actor: str | None, candidate: Database, replacing: bool) -> None:
+    def _may_restore(self, actor: str | None, candidate: Database, replacing: bool, pin: str | None) -> None:
         staffed, projects = False, 0
         if replacing:
             try:
@@ -149,6 +150,10 @@ class IntegrityService(Base):
         with candidate.read() as s:
             projects = max(projects, len(s.exec(select(Project.id)).all()))
         judge = self if staffed else Base(candidate, self.clock)
+        if pin is not None:
+            from .identity import prove
+
+            prove(judge.db, self.clock, actor, pin, "cli")
         with judge.op(actor, write=False, any_project=True) as c:
             if projects > 1:  # rolling back one project's office would roll back the others'
                 c.require("gm", rule="R2.1", code="restore_by_gm")

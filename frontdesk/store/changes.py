@@ -1,7 +1,7 @@
 """The change feed: every committed write tells the screens of every process which tables it changed.
 
 Writers: an engine hook notes the tables each INSERT, UPDATE or DELETE of a write transaction
-touches (`install`); `Database.write()` publishes them just before COMMIT, in the writer's own
+changed rows of (`install`; a statement that changed no row changes no screen); `Database.write()` publishes them just before COMMIT, in the writer's own
 transaction (`publish`) — so a rolled-back write publishes nothing:
 - SQLite: one upsert bumps a counter per table in `change_feed`;
 - PostgreSQL: one `pg_notify('frontdesk_changes', 'table,table,…')`, delivered at COMMIT.
@@ -41,10 +41,10 @@ def written_table(statement: str) -> str | None:
 def install(engine: Engine) -> None:
     """Note on the DBAPI connection the tables each write statement touches."""
 
-    @event.listens_for(engine, "before_cursor_execute")
-    def _seen(conn, _cursor, statement, _params, _context, _many):  # noqa: ANN001
+    @event.listens_for(engine, "after_cursor_execute")
+    def _seen(conn, cursor, statement, _params, _context, _many):  # noqa: ANN001
         table = written_table(statement)
-        if table is not None and table != FEED:
+        if table is not None and table != FEED and cursor.rowcount != 0:  # -1: the driver cannot tell
             conn.info.setdefault(_KEY, set()).add(table)
 
     @event.listens_for(engine, "rollback")

@@ -63,7 +63,7 @@ def test_every_damaged_page_fails_verify_with_exit_1(busy, tmp_path):
         f = tmp_path / f"p{page}.db"
         f.write_bytes(busy.read_bytes())
         damage(f, page, seed=page)
-        code, out, err = _cli_run(["--db", str(f), "--json", "verify"])
+        code, out, err = _cli_run(["--db", str(f), "--as", PM, "--json", "verify"])
         assert code == 1, (page, out, err)
         doc = json.loads(out or err)
         if "problems" in doc:
@@ -77,7 +77,7 @@ def test_a_damaged_schema_page_is_refused_not_a_crash(busy, tmp_path):
     f = tmp_path / "p1.db"
     f.write_bytes(busy.read_bytes())
     damage(f, 1, seed=1)
-    code, out, err = _cli_run(["--db", str(f), "--json", "verify"])
+    code, out, err = _cli_run(["--db", str(f), "--as", PM, "--json", "verify"])
     assert code in (1, 2), (out, err)  # random bytes on page 1: not even a SQLite file
 
 

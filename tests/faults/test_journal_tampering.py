@@ -20,7 +20,7 @@ from frontdesk.store.journal import CHAINED
 
 from . import chained
 from .test_cli_fuzz import run as _cli_run  # main() in this process: (exit code, stdout, stderr)
-from .conftest import DAY
+from .conftest import DAY, PM
 
 
 @pytest.fixture(scope="module")
@@ -172,14 +172,14 @@ def test_a_seal_torn_out_of_the_journal(sealed):
 
 
 def _cli_verify(db: Db) -> tuple[int, dict[str, Any]]:
-    code, out, _err = _cli_run(["--db", str(db), "--json", "verify"])
+    code, out, _err = _cli_run(["--db", str(db), "--as", PM, "--json", "verify"])
     return code, json.loads(out)
 
 
 def test_the_journals_tail_torn_out_shows_only_against_an_anchor(sealed, tmp_path):
     """The last seal and its row both removed leave a whole, shorter journal; the anchor knows."""
     sheet = tmp_path / "anchor.json"
-    assert _cli_run(["--db", str(sealed), "--json", "anchor", str(sheet)])[0] == 0
+    assert _cli_run(["--db", str(sealed), "--as", PM, "--json", "anchor", str(sheet)])[0] == 0
     assert json.loads(sheet.read_text(encoding="utf-8"))["journal"]["entry"] >= len(CHAINED)
     seq, tbl, rid = rows(sealed, "SELECT seq, tbl, row_id FROM journal ORDER BY seq DESC LIMIT 1")[0]
     for t in (tbl, "journal"):
@@ -189,7 +189,7 @@ def test_the_journals_tail_torn_out_shows_only_against_an_anchor(sealed, tmp_pat
     for t in (tbl, "journal"):
         put_back(sealed, t)
     assert verify(sealed)["ok"] is True  # the limit of a chain inside one file
-    code, out, _err = _cli_run(["--db", str(sealed), "--json", "verify", "--anchor", str(sheet)])
+    code, out, _err = _cli_run(["--db", str(sealed), "--as", PM, "--json", "verify", "--anchor", str(sheet)])
     assert code == 1
     assert {(p["register"], p["entry"], p["code"]) for p in json.loads(out)["problems"]} == {
         ("journal", seq, "anchor_missing")}
