@@ -1,8 +1,7 @@
-"""Console tabs about the office: people, clients about to lapse, figures, settings."""
+"""Console tabs about the office: people, clients about to lapse, figures (settings: panes_settings)."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -163,39 +162,6 @@ class FiguresPane(Pane):
             return
         self.ask(self.t("ui.ask_export_dir"), lambda folder: self.call(
             exporter.export, folder, **self.me, then=lambda r: self.done(self.t("ui.exported", dir=folder))))
-
-
-class SettingsPane(Pane):
-    """The project's parameters, validated by the services, each change recorded."""
-
-    COLUMNS = ("ui.col_setting", "ui.col_value")
-    KEYS_HINT = "ui.settings_keys"
-    BINDINGS = [Binding("enter", "edit", "Edit", show=False), Binding("e", "edit", "Edit")]
-
-    def fetch(self) -> Any:
-        return self.sv.staff.settings(**self.me)
-
-    def paint(self, settings: dict[str, Any]) -> None:
-        self.values = settings
-        for key, value in settings.items():
-            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
-            self.table.add_row(key, shown[:80], key=key)
-
-    def action_edit(self) -> None:
-        key = self.cursor_key()
-        if not key:
-            return
-        value = self.values[key]
-        current = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
-
-        def save(new: str, approval: str | None = None) -> None:
-            def failed_needs_gm(r: dict[str, Any]) -> None:
-                self.done(f"{key} = {r['value']}")
-            if key == "protection_days" and new.isdigit() and int(new) > 10 and approval is None:
-                self.ask(self.t("ui.ask_gm_approval"), lambda gm: save(new, gm))
-                return
-            self.call(self.sv.staff.settings, key, new, approval, **self.me, then=failed_needs_gm)
-        self.ask(self.t("ui.ask_setting", key=key), save, value=current)
 
 
 from .redistribute import RedistributeScreen  # noqa: E402

@@ -9,7 +9,8 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from .base import Pane, localise_bindings
 from .panes import ApprovalsPane, CrossingsPane, RosterPane
-from .panes_office import FiguresPane, LapsingPane, PeoplePane, SettingsPane
+from .panes_office import FiguresPane, LapsingPane, PeoplePane
+from .panes_settings import SettingsPane
 
 TABS = (("roster", RosterPane), ("approvals", ApprovalsPane), ("crossings", CrossingsPane),
         ("people", PeoplePane), ("lapsing", LapsingPane), ("figures", FiguresPane), ("settings", SettingsPane))
