@@ -17,8 +17,8 @@ TABS = (("roster", RosterPane), ("approvals", ApprovalsPane), ("crossings", Cros
 
 
 class ConsoleScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "back", "Desk"), Binding("r", "reload", "Reload", show=False),
-                Binding("o", "outbox", "Outbox", show=False)] + [
+    BINDINGS = [Binding("question_mark", "app.help", "Help"), Binding("escape", "back", "Desk"), Binding("r", "reload", "Reload", show=False),
+                Binding("o", "outbox", "Outbox")] + [
         Binding(str(i), f"tab('{name}')", name.title(), show=False) for i, (name, _p) in enumerate(TABS, 1)]
 
     def compose(self) -> ComposeResult:
@@ -28,7 +28,7 @@ class ConsoleScreen(Screen[None]):
             for i, (name, pane) in enumerate(TABS, 1):
                 with TabPane(f"{i} {t('ui.tab_' + name)}", id=f"tab-{name}"):
                     yield pane(id=f"pane-{name}")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p is on the help screen: the tab's keys fit 80 columns
 
     def on_mount(self) -> None:
         localise_bindings(self)
