@@ -5,8 +5,7 @@
 frame takes) and returns its lines. While it renders, every cut through a two-cell character —
 Rich's `Segment.split_cells` at a region's edge, or `set_cell_size` cropping text to a column —
 is marked with `CUT` instead of the blank Rich would leave, so a half-shown character is caught
-as such. The background screens under a dialog are not rendered: a dialog covering the desk is
-not a cut."""
+as such. Under a dialog only the dialog is read: the desk it covers is no cut."""
 
 from __future__ import annotations
 
@@ -62,7 +61,21 @@ def rendered(app: Any) -> list[str]:
             if hasattr(widget, "_clear_caches"):
                 widget._clear_caches()
         strips = screen._compositor.render_strips()
-    return ["".join(seg.text for seg in strip if not seg.control) for strip in strips]
+    lines = ["".join(seg.text for seg in strip if not seg.control) for strip in strips]
+    if screen.is_modal:  # a dialog: what it shows, not the desk dimmed under it
+        regions = [w.region for w in screen.children if w.display]
+        lines = [_within(line, [(r.x, r.right) for r in regions if r.y <= y < r.bottom]) for y, line in enumerate(lines)]
+    return lines
+
+
+def _within(line: str, spans: list[tuple[int, int]]) -> str:
+    """`line` with every cell outside `spans` (cell ranges) blanked."""
+    out, x = [], 0
+    for ch in line:
+        width = cell_len(ch)
+        out.append(ch if any(a <= x and x + width <= b for a, b in spans) else " " * width)
+        x += width
+    return "".join(out)
 
 
 def cuts(lines: list[str]) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual._context import NoActiveAppError
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
@@ -19,10 +21,17 @@ from frontdesk.services.errors import FrontdeskError
 REFRESH_SECONDS = 10
 
 
-def gaps(*cells: str) -> list[str]:
-    """Cells after a table's first column, each led by one space: the desk's tables have no cell
-    padding (two cells a column that 80 columns cannot spare), so this is the gap between columns."""
-    return [f" {c}" for c in cells]
+def fill(table: DataTable, labels: list[str], rows: list[list[str]], keys: list[str] | None = None) -> None:
+    """Columns as wide as their widest cell in terminal cells (a Chinese character takes two) and
+    one more, the gap to the next (the desk's tables have no cell padding: two cells a column that
+    80 columns cannot spare); fixed before the rows go in, so the table never paints a narrower guess."""
+    widths = [max([cell_len(Text.from_markup(x).plain) for x in (label, *(r[i] for r in rows))]) + 1
+              for i, label in enumerate(labels)]
+    table.clear(columns=True)
+    for label, width in zip(labels, widths):
+        table.add_column(label, width=width)
+    for i, row in enumerate(rows):
+        table.add_row(*row, key=keys[i] if keys else None)
 
 
 def route_word(t: Any, route: str) -> str:
@@ -93,11 +102,9 @@ class DeskScreen(Screen[None]):
     def on_mount(self) -> None:
         t = self.app.t  # type: ignore[attr-defined]
         self._localise_bindings()
-        self.query_one("#rotation", DataTable).add_columns("", *gaps(t("layout.desk.col_advisor"), t("ui.col_status")))
+        fill(self.query_one("#rotation", DataTable), ["", t("layout.desk.col_advisor"), t("ui.col_status")], [])
         for tid in ("#visits", "#calls"):
-            self.query_one(tid, DataTable).add_columns(
-                "#", *gaps(t("ui.time"), t("ui.name"), t("ui.phone"), t("layout.desk.col_route"),
-                           t("layout.desk.col_advisor"), t("ui.col_owner")))
+            fill(self.query_one(tid, DataTable), self.register_columns(), [])
         self._banner()
         self.query_one("#rotation", DataTable).focus()
         self.action_refresh()
@@ -170,15 +177,13 @@ class DeskScreen(Screen[None]):
         self.unread = data["inbox"]["unread"]
         self._paint_rotation(data["roster"], data["visits"])
         for tid, rows in (("#visits", data["visits"]), ("#calls", data["calls"])):
-            table = self.query_one(tid, DataTable)
-            table.clear()
-            for r in rows:
-                table.add_row(str(r["entry"]), *gaps(r["time"], r["name"] or "—", r["phone"], route_word(t, r["route"]),
-                                                     r["advisor"] or "—", r["owner"] or "—"))
+            fill(self.query_one(tid, DataTable), self.register_columns(),
+                 [[str(r["entry"]), r["time"], r["name"] or "—", r["phone"], route_word(t, r["route"]),
+                   r["advisor"] or "—", r["owner"] or "—"] for r in rows])
         inbox = self.query_one("#inbox", OptionList)
         keep = inbox.highlighted
         inbox.clear_options()
-        inbox.add_options(Option(f"{'●' if not item['read'] else ' '} {self._notice(item)}", id=str(item["id"]))
+        inbox.add_options(Option(Text(f"{'●' if not item['read'] else ' '} {self._notice(item)}"), id=str(item["id"]))
                           for item in data["inbox"]["items"])
         if keep is not None and inbox.option_count:
             inbox.highlighted = min(keep, inbox.option_count - 1)
@@ -193,9 +198,9 @@ class DeskScreen(Screen[None]):
         t = self.app.t  # type: ignore[attr-defined]
         table = self.query_one("#rotation", DataTable)
         keep = table.cursor_row
-        table.clear()
         serving = visits[0]["advisor"] if visits else None
         place = turn_places(roster)
+        rows = []
         for name in roster["order"]:
             mark = "▶" if place.get(name) == 1 else str(place.get(name, "·"))
             if name in roster["away"]:
@@ -208,9 +213,15 @@ class DeskScreen(Screen[None]):
                 status = f"[b]{t('word.next_up')}[/b]"
             else:
                 status = ""
-            table.add_row(mark, *gaps(name, status), key=name)
+            rows.append([mark, name, status])
+        fill(table, ["", t("layout.desk.col_advisor"), t("ui.col_status")], rows, keys=roster["order"])
         if keep is not None and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def register_columns(self) -> list[str]:
+        t = self.app.t  # type: ignore[attr-defined]
+        return ["#", t("ui.time"), t("ui.name"), t("ui.phone"), t("layout.desk.col_route"),
+                t("layout.desk.col_advisor"), t("ui.col_owner")]
 
     def _paint_bar(self, data: dict[str, Any]) -> None:
         t = self.app.t  # type: ignore[attr-defined]
