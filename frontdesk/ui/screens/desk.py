@@ -183,7 +183,7 @@ class DeskScreen(Screen[None]):
         inbox = self.query_one("#inbox", OptionList)
         keep = inbox.highlighted
         inbox.clear_options()
-        inbox.add_options(Option(Text(f"{'●' if not item['read'] else ' '} {self._notice(item)}"), id=str(item["id"]))
+        inbox.add_options(Option(Text(f"{'●' if not item['read'] else ' '}\u00a0{self._notice(item)}"), id=str(item["id"]))
                           for item in data["inbox"]["items"])
         if keep is not None and inbox.option_count:
             inbox.highlighted = min(keep, inbox.option_count - 1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,6 +17,8 @@ from textual.widgets import Input, Label, Select, Static
 
 from frontdesk.rules import phones
 from frontdesk.services.errors import FrontdeskError
+
+from ..wrap import fold
 
 YES_NO = ("yes", "no")
 
@@ -142,10 +144,17 @@ class GreeterScreen(ModalScreen[dict[str, Any] | None]):
             verdict += f"\n{t('ui.people')}: {people}"
         self.query_one("#g-verdict", Static).update(verdict)
         route = t(f"word.route.{card['route']}")
-        reasons = "\n".join(f"  • {r}" for r in self.app.reason_text(card["reasons"]))  # type: ignore[attr-defined]
+        width = (self.query_one("#g-card", Static).content_region.width or 200) - 2  # room for a scrollbar
+        # wrapped here, Chinese by the character: the rule id stays on its bullet's line
+        reasons = "\n".join("\n".join(fold(f"  • {r}", width, indent="    "))
+                            for r in self.app.reason_text(card["reasons"]))  # type: ignore[attr-defined]
         told = ", ".join(n for n in card["notify"] if n) or "—"
         self.query_one("#g-card", Static).update(
             f"[b]→ {card['advisor']}[/b]  ({route})    {t('ui.will_notify')}: {told}\n{reasons}")
+
+    def on_resize(self, _event: events.Resize) -> None:
+        if self.card is not None:
+            self._show_card(self._args(), self.card)
 
     # confirm -----------------------------------------------------------------------------------
     @on(Input.Submitted)

@@ -14,7 +14,7 @@ from frontdesk.services.errors import FrontdeskError
 
 
 class SignInScreen(Screen[None]):
-    BINDINGS = [Binding("f1", "app.help", "Help"), Binding("escape", "focus_names", "Names")]  # help first (? types)
+    BINDINGS = [Binding("question_mark", "app.help", "Help"), Binding("escape", "focus_names", "Names")]  # help first (F1 too)
 
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
