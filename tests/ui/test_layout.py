@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Footer
 
 from frontdesk import i18n
-from frontdesk.demo import demo_hint
+from frontdesk.demo import demo_hint, load_dataset
 from frontdesk.services import Services
 from frontdesk.services.clientbook import initials
 from frontdesk.ui.app import make_app
@@ -128,6 +128,9 @@ async def walk(pilot: Pilot, sv: Services, office: Office, user: str) -> list[st
         await app.push_screen(ClientScreen(item))
         await settle(pilot)
         out += findings(app, label, (plain(item["name"] or "—"),))
+        if label == "client" and user == LI:  # her own client: the discount request dialog (R7)
+            await press(pilot, "d")
+            out += findings(app, "discount request", (t("ui.dialog_keys"),))
         await back_to_desk(pilot)
 
     await press(pilot, "i")
@@ -147,13 +150,21 @@ async def walk(pilot: Pilot, sv: Services, office: Office, user: str) -> list[st
         await press(pilot, "o")
         out += findings(app, "outbox")
         await back_to_desk(pilot)
+        # last, as it moves 张伟 away: the R6 redistribution of his clients
+        from frontdesk.ui.console.redistribute import RedistributeScreen
+
+        sv.staff.init("P2", "江南新城", actor=PM)
+        sv.staff.transfer(ZHANG, "P2", actor=PM)
+        await app.push_screen(RedistributeScreen(ZHANG))
+        await settle(pilot)
+        out += findings(app, "redistribute", (t("ui.redistribute_keys"),))
     return out
 
 
 @case
 @pytest.mark.parametrize("user", [PM, LI], ids=["pm", "advisor"])
 async def test_every_screen_whole(sv: Services, office: Office, size: tuple[int, int], lang: str, user: str) -> None:
-    app = make_app(sv, lang=lang, user=user)
+    app = make_app(sv, lang=lang, user=user, project=load_dataset()["project"]["code"])  # P2 comes in at the end
     async with app.run_test(size=size) as pilot:
         found = await walk(pilot, sv, office, user)
     assert not found, "\n".join(found)
