@@ -40,3 +40,16 @@ def fold(text: str, width: int, indent: str = "") -> list[str]:
     if line.strip():
         lines.append(line.rstrip())
     return lines or [""]
+
+
+def clip(text: str, cells: int) -> str:
+    """`text` cut to at most `cells` terminal cells, with "…" where it was cut (never half a
+    Chinese character)."""
+    if cell_len(text) <= cells:
+        return text
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > cells - 1:
+            break
+        out += ch
+    return out + "…"

@@ -78,3 +78,12 @@ async def test_the_console_footer_has_help_and_the_outbox(sv: Services) -> None:
         keys = [key for key, b in app.screen.active_bindings.items() if b.binding.show]
         assert keys[0] == "question_mark" and "o" in keys
         assert app.screen.query_one(Footer)
+
+
+def test_clip_measures_cells_and_never_halves_a_chinese_character() -> None:
+    from rich.cells import cell_len
+
+    from frontdesk.ui.wrap import clip
+
+    assert clip("【滨江华苑】致刘洋：您的客户", 11) == "【滨江华苑…" and cell_len(clip("【滨江华苑】致刘洋", 11)) <= 11
+    assert clip("short", 11) == "short"
