@@ -76,7 +76,7 @@ class SettingsPane(Pane):
 
     def on_data_table_row_highlighted(self) -> None:
         key = self.cursor_key()
-        if key is not None:
+        if key is not None and not self.query_one(".pane-prompt", Input).display:  # an open prompt keeps its words
             self.detail(self.words(key, "meaning"))
 
     def label(self, key: str) -> str:
