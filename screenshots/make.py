@@ -1,6 +1,7 @@
-"""Regenerate the README screenshots: every main screen, in en and zh_CN, at 120×40.
+"""Regenerate the README screenshots: every main screen, in en and zh_CN, at 120×40; and at
+80×24 the desk, the greeter and (in zh_CN) every console tab.
 
-    python screenshots/make.py            # writes screenshots/<screen>-<lang>.svg
+    python screenshots/make.py            # writes screenshots/<screen>[-80x24]-<lang>.svg
 
 The demo office (滨江华苑) is replayed into a temporary directory for 2026-11-27 and the
 clock is fixed at 09:00, so the pictures only change when the UI (or the demo) does.
@@ -37,6 +38,10 @@ SIZE = (120, 40)
 LANGS = ("en", "zh_CN")
 PM, ADVISOR, TRAINEE = "王经理", "李娜", "孙悦"
 NAMES = ("signin", "desk", "greeter", "lookup", "client", "help", "shadow-desk", "board", "console", "console-figures")
+# and at 80×24, the smallest terminal the counter supports (issue 17): the desk, the greeter, every console tab
+SMALL = (80, 24)
+TABS = ("roster", "approvals", "crossings", "people", "lapsing", "figures", "settings")
+SMALL_NAMES = {"en": ("desk", "greeter"), "zh_CN": ("desk", "greeter", *(f"console-{tab}" for tab in TABS))}
 
 
 async def settle(pilot: Pilot) -> None:
@@ -129,11 +134,13 @@ def shots(sv: Services, office: Office, lang: str) -> dict[str, tuple[Callable[[
         # the project manager's console (m on the desk): the roster tab, and the R9 figures tab (the week, w)
         "console": (lambda: desk(PM), keys("m", "1"), "ConsoleScreen"),
         "console-figures": (lambda: desk(PM), keys("m", "6", "w"), "ConsoleScreen"),
+        **{f"console-{tab}": (lambda: desk(PM), keys("m", str(i)), "ConsoleScreen") for i, tab in enumerate(TABS, 1)},
     }
 
 
-async def shoot(template: Path, work: Path, name: str, lang: str) -> Path:
-    db = work / f"{name}-{lang}.db"
+async def shoot(template: Path, work: Path, name: str, lang: str, size: tuple[int, int] = SIZE) -> Path:
+    suffix = "" if size == SIZE else f"-{size[0]}x{size[1]}"
+    db = work / f"{name}{suffix}-{lang}.db"
     shutil.copy(template, db)
     sv = open_services(str(db), Clock(parse_local(NOW)))
     try:
@@ -141,7 +148,7 @@ async def shoot(template: Path, work: Path, name: str, lang: str) -> Path:
         make, drive, expect = shots(sv, office, lang)[name]
         app = make()
         svg = ""
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await settle(pilot)
             await drive(pilot)
             await freeze(pilot)
@@ -150,7 +157,7 @@ async def shoot(template: Path, work: Path, name: str, lang: str) -> Path:
                 raise RuntimeError(f"{expect} is not on top ({on_top} is): not writing a wrong picture")
             svg = app.export_screenshot()
         # written only once the app has exited cleanly (a crash re-raises from run_test)
-        out = OUT / f"{name}-{lang}.svg"
+        out = OUT / f"{name}{suffix}-{lang}.svg"
         out.write_text(svg, encoding="utf-8")
         return out
     finally:
@@ -163,15 +170,16 @@ async def main() -> int:
         work = Path(tmp)
         template = work / "demo.db"
         load_demo(str(template), TODAY)
-        for lang in LANGS:
-            for name in NAMES:
-                try:
-                    path = await shoot(template, work, name, lang)
-                    print(f"wrote {path.relative_to(OUT.parent)}")
-                except Exception:  # noqa: BLE001 - report and go on with the other shots
-                    failed.append(f"{name}-{lang}")
-                    print(f"FAILED {name}-{lang}:", file=sys.stderr)
-                    traceback.print_exc(limit=3, file=sys.stderr)
+        todo = [(name, lang, SIZE) for lang in LANGS for name in NAMES]
+        todo += [(name, lang, SMALL) for lang in LANGS for name in SMALL_NAMES[lang]]
+        for name, lang, size in todo:
+            try:
+                path = await shoot(template, work, name, lang, size)
+                print(f"wrote {path.relative_to(OUT.parent)}")
+            except Exception:  # noqa: BLE001 - report and go on with the other shots
+                failed.append(f"{name}-{lang}-{size[0]}x{size[1]}")
+                print(f"FAILED {name}-{lang}:", file=sys.stderr)
+                traceback.print_exc(limit=3, file=sys.stderr)
     if failed:
         print(f"{len(failed)} screenshot(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1

@@ -16,6 +16,7 @@ from frontdesk.store.models import (Client, Complaint, ComplaintEvent, Deal, Dea
                                     FollowUpVerification, RegisterEntry, RosterEvent, Staff)
 
 from .base import Base, Ctx, clean_text
+from .clientbook import voided
 from .clock import parse_local
 from .errors import BadInput, Refused
 
@@ -118,6 +119,9 @@ class ReportService(Base):
             days = int(c.setting("protection_days"))
             entries = c.s.exec(select(RegisterEntry).where(RegisterEntry.project_id == c.pid, RegisterEntry.day >= frm,
                                                            RegisterEntry.day <= to)).all()
+            # a page struck out by an amending entry (R2.1), written then or later, counts for no one
+            struck = voided(list(c.s.exec(select(RegisterEntry).where(RegisterEntry.project_id == c.pid,
+                                                                      RegisterEntry.kind == "amend")).all()))
             routes: dict[int, Counter] = defaultdict(Counter)
             turns: Counter = Counter()
             skipped: dict[int, Counter] = defaultdict(Counter)
@@ -125,7 +129,7 @@ class ReportService(Base):
             duty_received: Counter = Counter()
             calls: Counter = Counter()
             for e in entries:
-                if e.kind == "amend":
+                if e.kind == "amend" or (e.book, e.number) in struck:
                     continue
                 if e.book == "call":
                     calls[e.advisor_id] += 1

@@ -242,6 +242,7 @@ class FrontdeskApp(App[None]):
         from .screens.signin import SignInScreen
 
         self.user = None
+        self.clear_notifications()  # the last user's toasts are not the next user's business
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(SignInScreen())

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import App, ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Digits, Static
 
 from frontdesk import i18n
 from frontdesk.services import Services
 from frontdesk.services.errors import FrontdeskError
+
+
+def plaque(name: str) -> str:
+    """The next advisor's name as the lobby reads it from afar: letters spread (a Chinese name
+    one full-width space apart), Latin letters capitalised."""
+    if any(cell_len(ch) == 2 for ch in name):
+        return "\u3000".join(name)
+    return " ".join(name.upper())
 
 
 class BoardApp(App[None]):
@@ -19,9 +28,14 @@ class BoardApp(App[None]):
     Screen { align: center middle; }
     #board { width: 100%; height: auto; }
     #b-title { text-style: bold; content-align: center middle; width: 100%; color: $text-muted; }
-    #b-next { text-style: bold; content-align: center middle; width: 100%; height: 9;
-              border: double $success; color: $success; padding: 1 4; }
-    #b-order { content-align: center middle; width: 100%; }
+    #b-panel { width: 100%; height: auto; border: double $success; padding: 0 2; }
+    #b-next { text-style: bold; content-align: center middle; width: 100%; height: auto; color: $success; }
+    #b-name { text-style: bold; content-align: center middle; width: 100%; height: 5; margin: 1 0;
+              background: $success; color: $background; }
+    #b-turn-row { width: 100%; height: auto; align: center middle; }
+    #b-turn-word { width: auto; height: 3; content-align: center middle; padding: 0 2; color: $text-muted; }
+    #b-turn { width: auto; color: $success; }
+    #b-order { content-align: center middle; width: 100%; margin: 1 0 0 0; }
     """
     BINDINGS = [("q", "quit", "Quit")]
 
@@ -32,7 +46,12 @@ class BoardApp(App[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="board"):
             yield Static("", id="b-title")
-            yield Static("", id="b-next")
+            with Vertical(id="b-panel"):  # "next up": a plaque the width of the screen, the turn in big digits
+                yield Static("", id="b-next")
+                yield Static("", id="b-name", markup=False)
+                with Horizontal(id="b-turn-row"):
+                    yield Static("", id="b-turn-word")
+                    yield Digits("", id="b-turn")
             yield Static("", id="b-order")
 
     def on_mount(self) -> None:
@@ -57,16 +76,20 @@ class BoardApp(App[None]):
     def load(self) -> None:
         try:
             r = self.services.roster.show(project=self.project)
+            turns = sum(1 for v in self.services.desk.today("visit", project=self.project) if v["route"] == "rotation")
         except FrontdeskError as exc:
             self.call_from_thread(self.query_one("#b-next", Static).update, exc.message)
             return
-        self.call_from_thread(self._paint, r)
+        self.call_from_thread(self._paint, r, turns + 1)
 
-    def _paint(self, r: dict[str, Any]) -> None:
+    def _paint(self, r: dict[str, Any], turn: int) -> None:
         t = lambda k, **p: i18n.t(k, self.lang, **p)  # noqa: E731
         self.query_one("#b-title", Static).update(f"{r['project']}  ·  {r['now'][:16].replace('T', ' ')}")
         nxt = r["next"] or "—"
-        self.query_one("#b-next", Static).update(f"{t('word.next_up')}\n\n{nxt}")
+        self.query_one("#b-next", Static).update(t("word.next_up"))
+        self.query_one("#b-name", Static).update(plaque(nxt))
+        self.query_one("#b-turn-word", Static).update(t("layout.board.turn"))
+        self.query_one("#b-turn", Digits).update(str(turn))
         rest = [n for n in r["order"] if n != r["next"] and n not in r["away"] and n not in r["shadow"]]
         away = ", ".join(r["away"]) or "—"
         self.query_one("#b-order", Static).update(

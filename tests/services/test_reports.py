@@ -318,3 +318,16 @@ def test_complaint_bad_input(desk_with_admin):
         office.sv.reports.complaint_status(cid + 100, "in_progress", actor=ADMIN)
     assert bad.value.field == "id"
     assert office.counts("complaint", "complaintevent") == {"complaint": 1, "complaintevent": 1}
+
+
+def test_a_struck_out_visit_counts_for_no_one(office):
+    """R2.1/R9: a page struck out by a later amending entry (written the next day) is no turn and
+    no reception: the figures (and the console's bars) drop the advisor it named."""
+    office.at(f"{DAY} 10:00")
+    v = office.visit(ZHANGSAN, name="张三")
+    assert v["advisor"] == LI
+    office.at("2026-11-02 09:30")
+    office.sv.amend.amend("visit", v["entry"], "登记错了：客户没来", void=True, actor=PM)
+    r = office.sv.reports.report(DAY, DAY, actor=PM)
+    li = next(x for x in r["advisors"] if x["advisor"] == LI)
+    assert (li["receptions"], li["turns"], li["by_route"]) == (0, 0, {})

@@ -14,7 +14,7 @@ from frontdesk.ui.console.redistribute import RedistributeScreen
 from frontdesk.ui.console.screen import ConsoleScreen
 
 from .conftest import ADMIN, CHEN, GM, LI, LIU, PILOT_SIZE, PM, SUN, TODAY, ZHANG, Office, rows, settle, text, type_text
-from .consolekit import (DEMO, OTHER, all_rows, answer, console_app, notices, open_console, person, point_at,
+from .consolekit import (DEMO, OTHER, all_rows, answer, console_app, detail, notices, open_console, person, point_at,
                          staff_id)
 
 
@@ -200,19 +200,22 @@ async def test_figures_match_the_report(sv: Services, lang: str) -> None:
         shown = rows(pane.table)
         assert [r[0] for r in shown] == [a["advisor"] for a in report["advisors"]]  # one row per advisor
         for row, a in zip(shown, report["advisors"]):
-            assert row == [a["advisor"], str(a["receptions"]), str(a["turns"]),
-                           f"{a['duty_given']}/{a['duty_received']}", str(a["clients_held"]), str(a["lapses"]),
-                           f"{a['followups_valid']}/{a['followups_unreachable']}", str(a["deals"]), a["credit"],
+            assert row == [a["advisor"], str(a["receptions"]), str(a["turns"]), str(a["duty_given"]),
+                           str(a["clients_held"]), str(a["lapses"]), str(a["deals"]), a["credit"],
                            str(a["turns_per_hour"] or "—")]
+        busy = next(a for a in report["advisors"] if a["followups_valid"])  # the rest, spelled out for the row
+        point_at(pane, busy["advisor"])
+        await settle(pilot)
+        assert detail(pane) == i18n.t("layout.fig.more", lang, **busy)
         spark = pane.query_one(Sparkline)
         assert list(spark.data) == daily["visits"] and sum(daily["visits"]) > 0
         caption = text(pane.query_one(".fig-caption", Static))
         assert caption == i18n.t("ui.console.period_month", lang) + " · " + i18n.t("ui.visits_per_day", lang, frm=daily["from"], to=daily["to"],
                                  total=sum(daily["visits"]))
-        bars = text(pane.query_one(".fig-bars", Static))
-        for a in report["advisors"]:
-            if a["turns"]:
-                assert f"{a['advisor']}" in bars and bars.count("█") > 0
+        bars = text(pane.query_one(".fig-bars", Static)).splitlines()[1:]
+        named = sorted(part.split()[0] for line in bars for part in line.split("    ") if part.strip())
+        assert named == sorted(a["advisor"] for a in report["advisors"] if a["turns"])  # all who had a turn, no one else
+        assert all("█" in line for line in bars)
 
 
 # 7 settings ------------------------------------------------------------------------------------
@@ -222,9 +225,12 @@ async def test_settings_are_listed(sv: Services) -> None:
     app = console_app(sv)
     async with app.run_test(size=PILOT_SIZE) as pilot:
         pane = await open_console(pilot, "settings")
-        shown = dict(rows(pane.table))
-        assert list(shown) == list(values)
-        assert shown["protection_days"] == "7" and shown["volume_mode"] == "high"
+        shown = {key: row for key, row in zip(values, rows(pane.table))}
+        assert [pane.table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(pane.table.row_count)] == list(values)
+        assert shown["protection_days"] == [i18n.t("layout.setting.protection_days.name", "en"), "7 days",
+                                            i18n.t("layout.setting.protection_days.range", "en")]
+        assert shown["volume_mode"][:2] == [i18n.t("layout.setting.volume_mode.name", "en"), "high"]
+        assert shown["duty_consumes_turn"][1] == "no" and "{" not in shown["greeter_script"][1]
 
 
 async def edit_setting(pilot, pane: Pane, key: str, value: str, press: str = "e") -> None:
@@ -244,7 +250,7 @@ async def test_settings_enter_edits_idle_lock(sv: Services) -> None:
         prompt = pane.query_one(".pane-prompt", Input)
         assert prompt.display and prompt.value == "10"  # the current value, selected: typing replaces it
         await answer(pilot, pane, "15")
-        assert dict(rows(pane.table))["idle_lock_minutes"] == "15"
+        assert rows(pane.table)[pane.table.get_row_index("idle_lock_minutes")][1] == "15 min"
     assert sv.staff.settings(actor=PM)["idle_lock_minutes"] == 15
     [change] = all_rows(sv, SettingChange, SettingChange.key == "idle_lock_minutes")
     assert (change.old, change.new, change.by_id) == ("10", "15", staff_id(sv, PM))
@@ -289,6 +295,6 @@ async def test_settings_bad_value_changes_nothing(sv: Services) -> None:
         await edit_setting(pilot, pane, "volume_mode", "medium")
         [error] = notices(app, "error")
         assert "volume_mode" in error and "medium" in error
-        assert dict(rows(pane.table))["volume_mode"] == "high"
+        assert rows(pane.table)[pane.table.get_row_index("volume_mode")][1] == "high"
     assert sv.staff.settings(actor=PM)["volume_mode"] == "high"
     assert all_rows(sv, SettingChange) == []

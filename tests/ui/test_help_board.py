@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Digits, Static
 
 from frontdesk import i18n
 from frontdesk.services import Services
@@ -68,8 +68,10 @@ async def test_board_shows_next_up(sv: Services) -> None:
     app = BoardApp(sv, lang="en")
     async with app.run_test(size=PILOT_SIZE) as pilot:
         await settle(pilot)
-        nxt = text(app.query_one("#b-next", Static))
-        assert nxt.startswith("next up") and roster["next"] in nxt
+        assert text(app.query_one("#b-next", Static)) == "next up"
+        assert text(app.query_one("#b-name", Static)).replace("\u3000", "") == roster["next"]
+        turns = [v for v in sv.desk.today("visit", actor=PM) if v["route"] == "rotation"]
+        assert app.query_one("#b-turn", Digits).value == str(len(turns) + 1)
         order = text(app.query_one("#b-order", Static))
         for name in roster["away"]:
             assert f"away: {name}" in order
@@ -83,14 +85,16 @@ async def test_board_follows_the_rotation(sv: Services) -> None:
     async with app.run_test(size=PILOT_SIZE) as pilot:
         await settle(pilot)
         first = sv.roster.show(actor=PM)["next"]
-        assert first in text(app.query_one("#b-next", Static))
+        assert text(app.query_one("#b-name", Static)).replace("\u3000", "") == first
+        assert app.query_one("#b-turn", Digits).value == "1"
         sv.reception.visit(NEW_PHONE, actor=PM)
         app.load()
         await settle(pilot)
         second = sv.roster.show(actor=PM)["next"]
         assert second != first
-        assert second in text(app.query_one("#b-next", Static))
-        assert text(app.query_one("#b-next", Static)).startswith(i18n.t("word.next_up", "zh_CN"))
+        assert text(app.query_one("#b-name", Static)).replace("\u3000", "") == second
+        assert text(app.query_one("#b-next", Static)) == i18n.t("word.next_up", "zh_CN")
+        assert app.query_one("#b-turn", Digits).value == "2"  # the walk-in took today's first turn
 
 
 async def test_away_key_marks_the_highlighted_advisor(sv: Services) -> None:

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Static
 
@@ -36,6 +37,7 @@ class Pane(Vertical):
 
     COLUMNS: tuple[str, ...] = ()
     KEYS_HINT = ""  # catalog key of the line of keys under the table
+    BINDINGS = [Binding("question_mark", "app.help", "Help")]  # a tab's own keys follow: help leads the footer
 
     def __init__(self, **kw: Any):
         super().__init__(**kw)

@@ -18,9 +18,10 @@ class RosterPane(Pane):
 
     COLUMNS = ("ui.col_pos", "ui.col_advisor", "ui.col_status")
     KEYS_HINT = "ui.console.roster_keys"
-    BINDINGS = [Binding("u", "move(-1)", "Up"), Binding("d", "move(1)", "Down"), Binding("plus,equals_sign", "add", "Add"),
-                Binding("x", "remove", "Remove"), Binding("a", "away", "Away/back"), Binding("v", "volume", "Volume"),
-                Binding("y", "copy_yesterday", "Yesterday")]
+    BINDINGS = [Binding("u", "move(-1)", "Up", show=False), Binding("d", "move(1)", "Down", show=False),
+                Binding("plus,equals_sign", "add", "Add"), Binding("x", "remove", "Remove"),
+                Binding("a", "away", "Away/back"), Binding("v", "volume", "Volume"),
+                Binding("y", "copy_yesterday", "Yesterday", show=False)]  # u, d, y: on the keys line below
 
     def fetch(self) -> Any:
         return self.sv.roster.show(**self.me)
@@ -172,7 +173,8 @@ class CrossingsPane(Pane):
     def on_data_table_row_highlighted(self) -> None:
         x = self.cases.get(self.cursor_key() or "")
         if x:
-            self.detail(_route_words(self, x["proposal"]["reasons"]) + (f"\n{x['note']}" if x["note"] else ""))
+            note = f"\n{self.t('layout.crossing_note', note=x['note'])}" if x["note"] else ""
+            self.detail(_route_words(self, x["proposal"]["reasons"]) + note)
 
     def _decide(self, winner: str | None, none: bool = False) -> None:
         x = self.cases.get(self.cursor_key() or "")

@@ -1,8 +1,7 @@
-"""Console tabs about the office: people, clients about to lapse, figures, settings."""
+"""Console tabs about the office: people, clients about to lapse, figures (settings: panes_settings)."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -124,10 +123,12 @@ class LapsingPane(Pane):
 
 class FiguresPane(Pane):
     """R9 figures for today (d), the last seven days (w) or this month (m): per advisor, with
-    visits per day and turns per advisor drawn."""
+    visits per day and turns per advisor drawn. The columns are named in words on two lines (80
+    columns hold nine of them); the rest of an advisor's figures are spelled out under the table
+    for the row the cursor is on."""
 
-    COLUMNS = ("ui.col_advisor", "ui.col_receptions", "ui.col_turns", "ui.col_duty", "ui.col_held", "ui.col_lapses",
-               "ui.col_followups", "ui.col_deals", "ui.col_credit", "ui.col_turns_hour")
+    COLUMNS = ("ui.col_advisor", "layout.fig.receptions", "layout.fig.turns", "layout.fig.duty_given",
+               "layout.fig.held", "layout.fig.lapses", "layout.fig.deals", "layout.fig.credit", "layout.fig.turns_hour")
     KEYS_HINT = "ui.console.figures_keys"
     BINDINGS = [Binding("d", "period('day')", "Day"), Binding("w", "period('week')", "Week"),
                 Binding("m", "period('month')", "Month"), Binding("x", "export", "Export")]
@@ -141,6 +142,10 @@ class FiguresPane(Pane):
 
     def compose_bottom(self) -> ComposeResult:
         yield Static("", classes="fig-bars", markup=False)
+
+    def on_mount(self) -> None:  # after Pane.on_mount (Textual runs both)
+        self.table.header_height = 2  # a column's name in words, on two lines
+        self.query_one(".pane-keys").display = False  # the footer shows d, w, m, x: 80×24 needs the line
 
     def fetch(self) -> Any:
         period = self.period
@@ -156,21 +161,22 @@ class FiguresPane(Pane):
 
     def paint(self, data: dict[str, Any]) -> None:
         r, daily = data["report"], data["daily"]
+        self.rows = {row["advisor"]: row for row in r["advisors"]}
         for row in r["advisors"]:
-            self.table.add_row(row["advisor"], str(row["receptions"]), str(row["turns"]),
-                               f"{row['duty_given']}/{row['duty_received']}", str(row["clients_held"]),
-                               str(row["lapses"]), f"{row['followups_valid']}/{row['followups_unreachable']}",
-                               str(row["deals"]), row["credit"], str(row["turns_per_hour"] or "—"))
+            self.table.add_row(row["advisor"], str(row["receptions"]), str(row["turns"]), str(row["duty_given"]),
+                               str(row["clients_held"]), str(row["lapses"]), str(row["deals"]), row["credit"],
+                               str(row["turns_per_hour"] or "—"), key=row["advisor"])
         self.query_one(".fig-visits", Sparkline).data = daily["visits"] or [0]
         self.query_one(".fig-caption", Static).update(
             f"{self.t('ui.console.period_' + data['period'])} · " +
             self.t("ui.visits_per_day", frm=daily["from"], to=daily["to"], total=sum(daily["visits"])))
-        rows = [row for row in r["advisors"] if row["turns"] or row["receptions"]]
-        top = max([row["turns"] for row in rows] + [1])
-        cells = [f"{_pad(row['advisor'], 6)} {'█' * round(12 * row['turns'] / top):<12} {row['turns']:>3}" for row in rows]
-        half = (len(cells) + 1) // 2 if len(cells) > 4 else len(cells)  # two columns: readable at 80×24
-        lines = ["    ".join(cells[i::half]) for i in range(half)] if half else []
-        self.query_one(".fig-bars", Static).update(self.t("ui.turns_per_advisor") + "\n" + "\n".join(lines))
+        self.query_one(".fig-bars", Static).update(turn_bars(self.t("ui.turns_per_advisor"), r["advisors"],
+                                                             self.size.width or 80))
+
+    def on_data_table_row_highlighted(self) -> None:
+        row = getattr(self, "rows", {}).get(self.cursor_key() or "")
+        if row:
+            self.detail(self.t("layout.fig.more", **row))
 
     def action_period(self, period: str) -> None:
         self.period = period
@@ -185,37 +191,21 @@ class FiguresPane(Pane):
             exporter.export, folder, **self.me, then=lambda r: self.done(self.t("ui.exported", dir=folder))))
 
 
-class SettingsPane(Pane):
-    """The project's parameters, validated by the services, each change recorded."""
-
-    COLUMNS = ("ui.col_setting", "ui.col_value")
-    KEYS_HINT = "ui.settings_keys"
-    BINDINGS = [Binding("enter", "edit", "Edit", show=False), Binding("e", "edit", "Edit")]
-
-    def fetch(self) -> Any:
-        return self.sv.staff.settings(**self.me)
-
-    def paint(self, settings: dict[str, Any]) -> None:
-        self.values = settings
-        for key, value in settings.items():
-            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
-            self.table.add_row(key, shown[:80], key=key)
-
-    def action_edit(self) -> None:
-        key = self.cursor_key()
-        if not key:
-            return
-        value = self.values[key]
-        current = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
-
-        def save(new: str, approval: str | None = None) -> None:
-            def failed_needs_gm(r: dict[str, Any]) -> None:
-                self.done(f"{key} = {r['value']}")
-            if key == "protection_days" and new.isdigit() and int(new) > 10 and approval is None:
-                self.ask(self.t("ui.ask_gm_approval"), lambda gm: save(new, gm))
-                return
-            self.call(self.sv.staff.settings, key, new, approval, **self.me, then=failed_needs_gm)
-        self.ask(self.t("ui.ask_setting", key=key), save, value=current)
+def turn_bars(title: str, advisors: list[dict[str, Any]], width: int) -> str:
+    """Rotation turns per advisor as bars: everyone who had a turn, no one who had none; as many
+    side by side as the width holds (names measured in cells: a Chinese character takes two)."""
+    rows = [row for row in advisors if row["turns"]]
+    if not rows:
+        return title
+    top = max(row["turns"] for row in rows)
+    name_cells = max(cell_len(row["advisor"]) for row in rows)
+    digits = len(str(top))
+    bar = 12
+    cells = [f"{_pad(row['advisor'], name_cells)} {_pad('█' * max(1, round(bar * row['turns'] / top)), bar)} "
+             f"{row['turns']:>{digits}}" for row in rows]
+    per_line = max(1, (width - 2 + 4) // (name_cells + bar + digits + 2 + 4))
+    lines = -(-len(cells) // per_line)
+    return title + "\n" + "\n".join("    ".join(cells[i::lines]) for i in range(lines))
 
 
 from .redistribute import RedistributeScreen  # noqa: E402

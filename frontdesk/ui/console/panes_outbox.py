@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..wrap import clip
 from .base import Pane
 
 STYLES = Path(__file__).parent.parent / "styles"
@@ -38,7 +39,7 @@ class OutboxPane(Pane):
         for i in r["items"]:
             state = self.t("outbox.state_sending") if i["sending"] else self.t(f"outbox.state_{i['state']}")
             self.table.add_row(i["at"][5:16].replace("T", " "), state, str(i["attempts"]),
-                               i["text"][:44], (i["last_error"] or "")[:32], key=str(i["id"]))
+                               clip(i["text"], 26), clip(i["last_error"] or "", 14), key=str(i["id"]))  # whole below
         self.detail("")
 
     def on_data_table_row_highlighted(self, event: Any) -> None:

@@ -9,15 +9,16 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from .base import Pane, localise_bindings
 from .panes import ApprovalsPane, CrossingsPane, RosterPane
-from .panes_office import FiguresPane, LapsingPane, PeoplePane, SettingsPane
+from .panes_office import FiguresPane, LapsingPane, PeoplePane
+from .panes_settings import SettingsPane
 
 TABS = (("roster", RosterPane), ("approvals", ApprovalsPane), ("crossings", CrossingsPane),
         ("people", PeoplePane), ("lapsing", LapsingPane), ("figures", FiguresPane), ("settings", SettingsPane))
 
 
 class ConsoleScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "back", "Desk"), Binding("r", "reload", "Reload", show=False),
-                Binding("o", "outbox", "Outbox", show=False)] + [
+    BINDINGS = [Binding("question_mark", "app.help", "Help"), Binding("escape", "back", "Desk"), Binding("r", "reload", "Reload", show=False),
+                Binding("o", "outbox", "Outbox")] + [
         Binding(str(i), f"tab('{name}')", name.title(), show=False) for i, (name, _p) in enumerate(TABS, 1)]
 
     def compose(self) -> ComposeResult:
@@ -27,7 +28,7 @@ class ConsoleScreen(Screen[None]):
             for i, (name, pane) in enumerate(TABS, 1):
                 with TabPane(f"{i} {t('ui.tab_' + name)}", id=f"tab-{name}"):
                     yield pane(id=f"pane-{name}")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p is on the help screen: the tab's keys fit 80 columns
 
     def on_mount(self) -> None:
         localise_bindings(self)

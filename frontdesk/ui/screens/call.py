@@ -20,7 +20,7 @@ class CallScreen(FormDialog):
         with Vertical(id="call", classes="dialog"):
             yield Static(t("ui.call_title"), classes="dialog-title")
             yield from self.row(t("ui.phone"), Input(id="c-phone", max_length=20, restrict=r"[\d+\- ()]*",
-                                                     placeholder="13800138000", compact=True))
+                                                     placeholder=t("layout.phone_hint"), compact=True))
             yield from self.row(t("ui.name"), Input(id="c-name", max_length=100, compact=True))
             yield from self.row(t("ui.referred_by"), Input(id="c-ref", max_length=20, restrict=r"[\d+\- ()]*",
                                                            placeholder=t("ui.referred_by_hint"), compact=True))

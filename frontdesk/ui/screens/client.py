@@ -22,6 +22,10 @@ class ClientScreen(ModalScreen[None]):
     def __init__(self, item: dict[str, Any]):
         super().__init__()
         self.item = item
+        self.refused = False  # R2.1 refused the records: no follow-up, no discount from here
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (self.refused and action in ("followup", "discount"))
 
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
@@ -53,10 +57,16 @@ class ClientScreen(ModalScreen[None]):
 
     def _refused(self, text: str) -> None:
         t = self.app.t  # type: ignore[attr-defined]
+        self.refused = True
+        self.refresh_bindings()
+        self.query_one(".dialog-keys", Static).update(t("layout.client_keys_refused"))
         self.query_one("#cl-text", Static).update(f"[b red]{text}[/b red]\n\n{t('ui.witness_hint')}")
 
     def _show(self, h: dict[str, Any]) -> None:
         t = self.app.t  # type: ignore[attr-defined]
+        self.refused = False  # a PM-witnessed view opens them
+        self.refresh_bindings()
+        self.query_one(".dialog-keys", Static).update(t("ui.client_keys"))
         lines = []
         lines += [f"[b]{t('word.owner')}[/b]: {h['owner'] or '—'}   "
                   f"[b]{t('word.protected_through')}[/b]: {h['protected_through'] or '—'}"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual._context import NoActiveAppError
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
@@ -11,15 +13,55 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets.option_list import Option
 
 from frontdesk.services.errors import FrontdeskError
 
 REFRESH_SECONDS = 10
 
 
+def fill(table: DataTable, labels: list[str], rows: list[list[str]], keys: list[str] | None = None) -> None:
+    """Columns as wide as their widest cell in terminal cells (a Chinese character takes two) and
+    one more, the gap to the next (the desk's tables have no cell padding: two cells a column that
+    80 columns cannot spare); fixed before the rows go in, so the table never paints a narrower guess."""
+    widths = [max([cell_len(Text.from_markup(x).plain) for x in (label, *(r[i] for r in rows))]) + 1
+              for i, label in enumerate(labels)]
+    table.clear(columns=True)
+    for label, width in zip(labels, widths):
+        table.add_column(label, width=width)
+    for i, row in enumerate(rows):
+        table.add_row(*row, key=keys[i] if keys else None)
+
+
+def route_word(t: Any, route: str) -> str:
+    """The register tables' short word for a route (the full words are on the card and the records)."""
+    from frontdesk import i18n
+
+    key = f"layout.route_short.{route}"
+    return t(key) if i18n.has_key(key, "en") else t(f"word.route.{route}")
+
+
+def footer_key(action: str) -> str:
+    """The footer's word for a desk action: its short form where the catalog has one."""
+    from frontdesk import i18n
+
+    name = action.split(".")[-1]
+    return f"layout.footer.{name}" if i18n.has_key(f"layout.footer.{name}", "en") else f"ui.key_{name}"
+
+
+def turn_places(roster: dict[str, Any]) -> dict[str, int]:
+    """Who comes when: 1 is next up, then the rotation order onwards (wrapping round), counting
+    only those who take turns today — the away and the shadowing have no number."""
+    order = roster["order"]
+    start = order.index(roster["next"]) if roster["next"] in order else 0
+    taking = [n for n in order[start:] + order[:start] if n not in roster["away"] and n not in roster["shadow"]]
+    return {name: i for i, name in enumerate(taking, 1)}
+
+
 class DeskScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS = [  # the footer shows them in this order: help first, then the counter's keys
+        Binding("question_mark", "app.help", "Help"),
         Binding("n", "greet", "New walk-in"),
         Binding("t", "quick", "Next turn"),
         Binding("c", "call", "Call"),
@@ -31,7 +73,6 @@ class DeskScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", show=False),
         Binding("m", "console", "Manager"),
         Binding("e", "drill", "Scenario drill", show=False),
-        Binding("question_mark", "app.help", "Help"),
     ]
 
     unread: reactive[int] = reactive(0)
@@ -43,33 +84,27 @@ class DeskScreen(Screen[None]):
         yield Static("", id="shadow-banner")
         with Horizontal(id="desk-body"):
             with Vertical(id="desk-left"):
-                rot = DataTable(id="rotation", cursor_type="row", zebra_stripes=False)
+                rot = DataTable(id="rotation", cursor_type="row", zebra_stripes=False, cell_padding=0)
                 rot.border_title = t("ui.rotation_title")
                 yield rot
-                inbox = DataTable(id="inbox", cursor_type="row", show_header=False)
+                inbox = OptionList(id="inbox")  # a notice wraps in the narrow panel
                 inbox.border_title = t("ui.inbox")
                 yield inbox
             with Vertical(id="desk-right"):
-                visits = DataTable(id="visits", cursor_type="row")
+                visits = DataTable(id="visits", cursor_type="row", cell_padding=0)
                 visits.border_title = t("ui.today_visits")
                 yield visits
-                calls = DataTable(id="calls", cursor_type="row")
+                calls = DataTable(id="calls", cursor_type="row", cell_padding=0)
                 calls.border_title = t("ui.today_calls")
                 yield calls
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p is on the help screen: the desk's keys fit 80 columns
 
     def on_mount(self) -> None:
         t = self.app.t  # type: ignore[attr-defined]
         self._localise_bindings()
-        rot = self.query_one("#rotation", DataTable)
-        # fixed widths: the table never paints with header-only widths before its first resize
-        rot.add_column("", width=1)
-        rot.add_column(t("ui.col_advisor"), width=7)
-        rot.add_column(t("ui.col_status"), width=9)
-        self.query_one("#inbox", DataTable).add_columns(t("ui.notice"))
+        fill(self.query_one("#rotation", DataTable), ["", t("layout.desk.col_advisor"), t("ui.col_status")], [])
         for tid in ("#visits", "#calls"):
-            self.query_one(tid, DataTable).add_columns(
-                "#", t("ui.time"), t("ui.name"), t("ui.phone"), t("ui.route"), t("ui.col_advisor"), t("ui.col_owner"))
+            fill(self.query_one(tid, DataTable), self.register_columns(), [])
         self._banner()
         self.query_one("#rotation", DataTable).focus()
         self.action_refresh()
@@ -99,7 +134,7 @@ class DeskScreen(Screen[None]):
         lang = self.app.lang  # type: ignore[attr-defined]
         for key, bindings in list(self._bindings.key_to_bindings.items()):
             self._bindings.key_to_bindings[key] = [
-                replace(b, description=i18n.t(k, lang)) if i18n.has_key(k := f"ui.key_{b.action.split('.')[-1]}", lang)
+                replace(b, description=i18n.t(k, lang)) if i18n.has_key(k := footer_key(b.action), lang)
                 else b for b in bindings]
 
     # data ---------------------------------------------------------------------------------
@@ -142,17 +177,16 @@ class DeskScreen(Screen[None]):
         self.unread = data["inbox"]["unread"]
         self._paint_rotation(data["roster"], data["visits"])
         for tid, rows in (("#visits", data["visits"]), ("#calls", data["calls"])):
-            table = self.query_one(tid, DataTable)
-            table.clear()
-            for r in rows:
-                table.add_row(str(r["entry"]), r["time"], r["name"] or "—", r["phone"],
-                              t(f"word.route.{r['route']}"),
-                              r["advisor"] or "—", r["owner"] or "—")
-        inbox = self.query_one("#inbox", DataTable)
-        inbox.clear()
-        for item in data["inbox"]["items"]:
-            mark = "●" if not item["read"] else " "
-            inbox.add_row(f"{mark} {self._notice(item)}", key=str(item["id"]))
+            fill(self.query_one(tid, DataTable), self.register_columns(),
+                 [[str(r["entry"]), r["time"], r["name"] or "—", r["phone"], route_word(t, r["route"]),
+                   r["advisor"] or "—", r["owner"] or "—"] for r in rows])
+        inbox = self.query_one("#inbox", OptionList)
+        keep = inbox.highlighted
+        inbox.clear_options()
+        inbox.add_options(Option(Text(f"{'●' if not item['read'] else ' '}\u00a0{self._notice(item)}"), id=str(item["id"]))
+                          for item in data["inbox"]["items"])
+        if keep is not None and inbox.option_count:
+            inbox.highlighted = min(keep, inbox.option_count - 1)
         self._paint_bar(data)
 
     def _notice(self, item: dict[str, Any]) -> str:
@@ -164,33 +198,41 @@ class DeskScreen(Screen[None]):
         t = self.app.t  # type: ignore[attr-defined]
         table = self.query_one("#rotation", DataTable)
         keep = table.cursor_row
-        table.clear()
         serving = visits[0]["advisor"] if visits else None
-        for i, name in enumerate(roster["order"], 1):
-            if name == roster["next"]:
-                mark, status = "▶", f"[b]{t('word.next_up')}[/b]"
-            elif name in roster["away"]:
-                mark, status = "·", f"[dim]{t('word.away')}[/dim]"
+        place = turn_places(roster)
+        rows = []
+        for name in roster["order"]:
+            mark = "▶" if place.get(name) == 1 else str(place.get(name, "·"))
+            if name in roster["away"]:
+                status = f"[dim]{t('word.away')}[/dim]"
             elif name in roster["shadow"]:
-                mark, status = "·", f"[i]{t('ui.shadow')}[/i]"
+                status = f"[i]{t('ui.shadow')}[/i]"
+            elif name == serving:  # one word a row: the ▶ says who is next
+                status = f"[green]{t('ui.serving')}[/green]"
+            elif name == roster["next"]:
+                status = f"[b]{t('word.next_up')}[/b]"
             else:
-                mark, status = str(i), ""
-            if name == serving and name not in roster["away"]:
-                status = (status + " " if status else "") + f"[green]{t('ui.serving')}[/green]"
-            table.add_row(mark, name, status, key=name)
+                status = ""
+            rows.append([mark, name, status])
+        fill(table, ["", t("layout.desk.col_advisor"), t("ui.col_status")], rows, keys=roster["order"])
         if keep is not None and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def register_columns(self) -> list[str]:
+        t = self.app.t  # type: ignore[attr-defined]
+        return ["#", t("ui.time"), t("ui.name"), t("ui.phone"), t("layout.desk.col_route"),
+                t("layout.desk.col_advisor"), t("ui.col_owner")]
 
     def _paint_bar(self, data: dict[str, Any]) -> None:
         t = self.app.t  # type: ignore[attr-defined]
         user = self.app.user or {}  # type: ignore[attr-defined]
         role = t(f"word.{user.get('role', 'advisor').replace('-', '_')}")
-        now = data["roster"]["now"][:16].replace("T", " ")
+        now = data["roster"]["now"][5:16].replace("T", " ")
         mode = t("word.high_volume") if data["roster"]["volume_mode"] == "high" else t("word.low_volume")
-        mail = f"✉ {self.unread}" if self.unread else "✉ 0"
+        # the inbox count before the clock and the volume: at 80 columns the end of the bar is the first to go
         self.query_one("#desk-bar", Static).update(
-            f"[b]{data['roster']['project']}[/b]  {now}  {mode}  │  {user.get('name', '')} ({role})  │  "
-            f"{t('ui.inbox')} [b]{mail}[/b]")
+            f"[b]{data['roster']['project']}[/b] │ {user.get('name', '')} ({role}) │ "
+            f"{t('ui.inbox')} [b]✉ {self.unread}[/b] │ {now} {mode}")
 
     # actions --------------------------------------------------------------------------------
     def action_greet(self, quick: bool = False) -> None:
@@ -226,7 +268,7 @@ class DeskScreen(Screen[None]):
 
         self.app.push_screen(InboxScreen(), lambda _r: self.action_refresh())
 
-    @on(DataTable.RowSelected, "#inbox")
+    @on(OptionList.OptionSelected, "#inbox")
     def _open_inbox(self) -> None:
         self.action_inbox()
 

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from frontdesk.rules import phones
 from frontdesk.services.errors import FrontdeskError
 
+from ..wrap import fold
+
 YES_NO = ("yes", "no")
 
 
 class GreeterScreen(ModalScreen[dict[str, Any] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # at 24 rows: no blank lines, fewer reasons at once
 
     def __init__(self, quick: bool = False, phone: str = ""):
         super().__init__()
@@ -43,23 +46,30 @@ class GreeterScreen(ModalScreen[dict[str, Any] | None]):
             with Horizontal(classes="greeter-row"):
                 yield Label(t("ui.phone"), classes="field-label")
                 yield Input(self.initial_phone, id="g-phone", max_length=20, restrict=r"[\d+\- ()]*",
-                            placeholder="13800138000", compact=True)
+                            placeholder=t("layout.phone_hint"), compact=True)
                 yield Label(t("ui.name"), classes="field-label")
                 yield Input(id="g-name", max_length=100, compact=True)
+            # each question keeps its label beside the answer (a Select's prompt goes once a value is set)
             with Horizontal(classes="greeter-row"):
-                yield Select(yn, prompt=t("ui.q_visited_before"), id="g-visited",
-                             value="no" if self.quick else Select.NULL, compact=True)
-                yield Select(yn, prompt=t("ui.q_materials"), id="g-materials", compact=True)
+                yield Label(t("ui.q_visited_before"), classes="field-label")
+                yield Select(yn, prompt="—", id="g-visited", value="no" if self.quick else Select.NULL, compact=True)
+                yield Label(t("ui.q_materials"), classes="field-label")
+                yield Select(yn, prompt="—", id="g-materials", compact=True)
             with Horizontal(classes="greeter-row"):
-                yield Select([], prompt=t("ui.q_saw"), id="g-saw", compact=True)
-                yield Select([], prompt=t("ui.q_asks_for"), id="g-asks", compact=True)
-                yield Select([], prompt=t("ui.assign"), id="g-assign", compact=True)
+                yield Label(t("ui.q_saw"), classes="field-label")
+                yield Select([], prompt="—", id="g-saw", compact=True)
+                yield Label(t("ui.q_asks_for"), classes="field-label")
+                yield Select([], prompt="—", id="g-asks", compact=True)
+            with Horizontal(classes="greeter-row", id="g-assign-row"):
+                yield Label(t("ui.assign"), classes="field-label")
+                yield Select([], prompt="—", id="g-assign", compact=True)
             yield Static(t("ui.verdict_wait"), id="g-verdict")
-            yield Static("", id="g-card")
+            with VerticalScroll(id="g-card-box"):  # long reasons scroll inside the card; its border and the keys stay
+                yield Static("", id="g-card")
             yield Static(t("ui.greeter_keys"), id="g-keys")
 
     def on_mount(self) -> None:
-        self.query_one("#g-assign", Select).display = bool(self.app.user and self.app.user["role"] in ("pm", "gm"))  # type: ignore[attr-defined]
+        self.query_one("#g-assign-row").display = bool(self.app.user and self.app.user["role"] in ("pm", "gm"))  # type: ignore[attr-defined]
         self.query_one("#g-phone", Input).focus()
         self.load_staff()
         if self.initial_phone:
@@ -134,10 +144,17 @@ class GreeterScreen(ModalScreen[dict[str, Any] | None]):
             verdict += f"\n{t('ui.people')}: {people}"
         self.query_one("#g-verdict", Static).update(verdict)
         route = t(f"word.route.{card['route']}")
-        reasons = "\n".join(f"  • {r}" for r in self.app.reason_text(card["reasons"]))  # type: ignore[attr-defined]
+        width = (self.query_one("#g-card", Static).content_region.width or 200) - 2  # room for a scrollbar
+        # wrapped here, Chinese by the character: the rule id stays on its bullet's line
+        reasons = "\n".join("\n".join(fold(f"  • {r}", width, indent="    "))
+                            for r in self.app.reason_text(card["reasons"]))  # type: ignore[attr-defined]
         told = ", ".join(n for n in card["notify"] if n) or "—"
         self.query_one("#g-card", Static).update(
             f"[b]→ {card['advisor']}[/b]  ({route})    {t('ui.will_notify')}: {told}\n{reasons}")
+
+    def on_resize(self, _event: events.Resize) -> None:
+        if self.card is not None:
+            self._show_card(self._args(), self.card)
 
     # confirm -----------------------------------------------------------------------------------
     @on(Input.Submitted)

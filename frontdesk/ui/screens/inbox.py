@@ -9,7 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from rich.text import Text
 
 from frontdesk import i18n
 from frontdesk.services.errors import FrontdeskError
@@ -22,16 +25,11 @@ class InboxScreen(ModalScreen[None]):
         t = self.app.t  # type: ignore[attr-defined]
         with Vertical(id="inbox-dialog", classes="dialog"):
             yield Static(t("ui.inbox_title"), classes="dialog-title")
-            yield DataTable(id="ib-items", cursor_type="row")
+            yield OptionList(id="ib-items")  # a notice wraps: the whole of it, at 80 columns too
             yield Static("", id="ib-status")
 
     def on_mount(self) -> None:
-        t = self.app.t  # type: ignore[attr-defined]
-        table = self.query_one("#ib-items", DataTable)
-        table.add_column("", width=1)
-        table.add_column(t("ui.col_time"), width=11)
-        table.add_column(t("ui.col_notice"))
-        table.focus()
+        self.query_one("#ib-items", OptionList).focus()
         self.load()
 
     @work(thread=True, exclusive=True)
@@ -45,22 +43,23 @@ class InboxScreen(ModalScreen[None]):
         app.call_from_thread(self._show, r)
 
     def _show(self, r: dict[str, Any]) -> None:
-        table = self.query_one("#ib-items", DataTable)
-        keep = table.cursor_row
-        table.clear()
+        items = self.query_one("#ib-items", OptionList)
+        keep = items.highlighted
+        items.clear_options()
         for item in r["items"]:
             text = i18n.notice_text(item["kind"], self.app.lang, **item["data"])  # type: ignore[attr-defined]
             when = item["at"][5:16].replace("T", " ")
-            table.add_row("●" if not item["read"] else " ", when, text, key=str(item["id"]))
-        if keep is not None and table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+            line = Text.assemble(f"{'●' if not item['read'] else ' '} ", (when, "bold"), f"  {text}")
+            items.add_option(Option(line, id=str(item["id"])))
+        if keep is not None and items.option_count:
+            items.highlighted = min(keep, items.option_count - 1)
         if not r["items"]:
             self.query_one("#ib-status", Static).update(self.app.t("ui.inbox_empty"))  # type: ignore[attr-defined]
 
-    @on(DataTable.RowSelected, "#ib-items")
-    def _ack(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            self.ack(int(event.row_key.value))
+    @on(OptionList.OptionSelected, "#ib-items")
+    def _ack(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.ack(int(event.option.id))
 
     @work(thread=True, group="inbox-write")
     def ack(self, notice_id: int) -> None:

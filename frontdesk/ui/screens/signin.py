@@ -14,7 +14,7 @@ from frontdesk.services.errors import FrontdeskError
 
 
 class SignInScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "focus_names", "Names")]
+    BINDINGS = [Binding("question_mark", "app.help", "Help"), Binding("escape", "focus_names", "Names")]  # help first (F1 too)
 
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
@@ -35,7 +35,8 @@ class SignInScreen(Screen[None]):
 
         for key, bindings in list(self._bindings.key_to_bindings.items()):
             self._bindings.key_to_bindings[key] = [
-                replace(b, description=self.app.t("ui.signin_names_key")) for b in bindings]  # type: ignore[attr-defined]
+                replace(b, description=self.app.t("ui.signin_names_key" if b.action == "focus_names" else "ui.key_help"))  # type: ignore[attr-defined]
+                for b in bindings]
         self.load_names()
 
     @work(thread=True, exclusive=True)
