@@ -34,17 +34,17 @@ def _report(path: str | Path) -> list[dict[str, str]]:
 def test_import_with_json(office: FD, sample: Path) -> None:
     out = office.ok("import", sample, as_=PM, at=T0)
     assert IMPORT_KEYS <= set(out)
-    assert {k: out[k] for k in IMPORT_KEYS} == {"imported": 13, "merged": 4, "rejected": 15, "dry_run": False,
+    assert {k: out[k] for k in IMPORT_KEYS} == {"imported": 15, "merged": 4, "rejected": 12, "dry_run": False,
                                                "report": str(sample.with_name("registers.report.csv"))}
     rows = _report(out["report"])
-    assert len(rows) == 32 and {r["status"] for r in rows} == {"imported", "merged", "rejected"}
+    assert len(rows) == 31 and {r["status"] for r in rows} == {"imported", "merged", "rejected"}
     assert out["reasons"] == [
-        "R2.1: imported history numbered visitor register #1 to visitor register #8, after the pages already in "
+        "R2.1: imported history numbered visitor register #1 to visitor register #10, after the pages already in "
         "the register; the original dates are kept",
         "R2.1: imported history numbered call register #1 to call register #3, after the pages already in the "
         "register; the original dates are kept"]
-    assert office.counts() == {"registerentry": 11, "client": 8, "followup": 2, "notification": 0, "staff": 7}
-    assert office.ok("verify") == {"ok": True, "entries": 11, "problems": []}
+    assert office.counts() == {"registerentry": 13, "client": 10, "followup": 2, "notification": 0, "staff": 7}
+    assert office.ok("verify") == {"ok": True, "entries": 13, "problems": []}
     owner = office.ok("owner", "--phone", "13800138009", "--as-of", "2026-10-15", as_=PM, at=T0)
     assert (owner["owner"], owner["protected_through"]) == (LI, "2026-10-15")
 
@@ -52,7 +52,7 @@ def test_import_with_json(office: FD, sample: Path) -> None:
 def test_a_dry_run_writes_nothing_and_reports_the_same(office: FD, sample: Path, unchanged) -> None:
     with unchanged(office):
         dry = office.ok("import", sample, "--dry-run", "--report", sample.with_name("dry.csv"), as_=PM, at=T0)
-    assert dry["dry_run"] is True and (dry["imported"], dry["merged"], dry["rejected"]) == (13, 4, 15)
+    assert dry["dry_run"] is True and (dry["imported"], dry["merged"], dry["rejected"]) == (15, 4, 12)
     real = office.ok("import", sample, as_=PM, at=T0)
     assert import_report_ids_out(_report(dry["report"])) == import_report_ids_out(_report(real["report"]))
 
@@ -71,7 +71,7 @@ def test_the_workbook_with_a_sheet_per_register(office: FD, tmp_path: Path) -> N
 def test_import_in_words_lists_the_rejected_rows(office: FD, sample: Path) -> None:
     code, out, err = office("import", sample, json=False, as_=PM, at=T0, lang="zh_CN")
     assert code == 0, err
-    assert "共 32 行：导入 13，合并 4，拒绝 15" in out
+    assert "共 31 行：导入 15，合并 4，拒绝 12" in out
     assert "小王" in out and "上周三" in out  # an unknown advisor, a date that is not one
     code, out, err = office("import", sample, "--dry-run", json=False, as_=PM, at=T0)
     assert code == 0 and "dry run: nothing was written" in out
@@ -122,12 +122,12 @@ def test_a_file_no_row_of_which_can_be_used(office: FD, tmp_path: Path, unchange
 def test_export_for_the_pm_and_for_an_advisor(office: FD, sample: Path, tmp_path: Path) -> None:
     office.ok("import", sample, as_=PM, at=T0)
     pm = office.ok("export", tmp_path / "pm", as_=PM, at=T0)
-    assert pm["masked"] is False and (pm["visits"], pm["calls"], pm["followups"]) == (8, 3, 2)
+    assert pm["masked"] is False and (pm["visits"], pm["calls"], pm["followups"]) == (10, 3, 2)
     assert sorted(Path(f).name for f in pm["files"]) == ["calls.csv", "followups.csv", "frontdesk-export.xlsx",
                                                          "report.csv", "visits.csv"]
     assert "13800138000" in (tmp_path / "pm" / "visits.csv").read_text(encoding="utf-8-sig")
     li = office.ok("export", tmp_path / "li", as_=LI, at=T0)
-    assert li["masked"] is True and (li["visits"], li["calls"], li["followups"]) == (3, 0, 1)
+    assert li["masked"] is True and (li["visits"], li["calls"], li["followups"]) == (4, 0, 1)
     text = (tmp_path / "li" / "visits.csv").read_text(encoding="utf-8-sig")
     assert "138****8000" in text and "13800138000" not in text
     wb = load_workbook(tmp_path / "li" / "frontdesk-export.xlsx", read_only=True)

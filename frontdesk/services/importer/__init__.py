@@ -38,7 +38,8 @@ from __future__ import annotations
 from . import pages  # noqa: F401 - tests patch pages.page_hash through here
 from .report import _national, message, write_report
 from .service import ImportService, check_paths
-from .table import EXTENSIONS, FIELDS, KINDS, REPORT_COLUMNS, ImportFailed, Progress, Row, Table, field_of, read_table
+from .table import EXTENSIONS, FIELDS, KINDS, REPORT_COLUMNS, ImportFailed, Progress, Row, Table, field_of
+from .read import read_table
 
 __all__ = ["EXTENSIONS", "FIELDS", "KINDS", "REPORT_COLUMNS", "ImportFailed", "ImportService", "Progress", "Row", "Table",
            "_national", "check_paths", "field_of", "message", "read_table", "write_report"]

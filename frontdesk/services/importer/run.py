@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
@@ -54,6 +55,8 @@ class _Import(_Writer):
             if i % 2000 == 0:
                 self.progress("check", i, n)
         self.progress("check", n, n)
+        if any(r.also_call for r in self.rows):
+            self.rows[:] = _split_ticked(self.rows)
         self._load_staff()
         self._staff_rows([r for r in self.rows if r.kind == "staff" and not r.status])
         rows = [r for r in self.rows if r.kind in ("visit", "call", "followup") and not r.status]
@@ -147,7 +150,8 @@ class _Import(_Writer):
 
     def _clients(self, rows: list[Row]) -> dict[str, Any]:
         c = self.c
-        db = self._db_phones({r.e164 for r in rows} | {r.related for r in rows if r.related})
+        db = self._db_phones({r.e164 for r in rows} | {r.related for r in rows if r.related}
+                             | {e for r in rows for e in r.more_phones})
         # household links (R2.5): phones joined into one client; two clients already on record stay apart
         parent: dict[str, str] = {}
 
@@ -159,6 +163,18 @@ class _Import(_Writer):
 
         root_db: dict[str, int] = {e: v[0] for e, v in db.items()}
         for r in rows:
+            for e in r.more_phones:  # numbers written in one cell: one person's
+                ra, rb = find(r.e164), find(e)
+                if ra == rb:
+                    continue
+                da, dbc = root_db.get(ra), root_db.get(rb)
+                if da is not None and dbc is not None and da != dbc:
+                    r.more_phones = tuple(x for x in r.more_phones if x != e)
+                    r.say("phone_elsewhere", phone=phones.masked_of(e), client=dbc)
+                    continue
+                parent[rb] = ra
+                if da is None and dbc is not None:
+                    root_db[ra] = dbc
             if not r.related:
                 continue
             ra, rb = find(r.e164), find(r.related)
@@ -188,6 +204,7 @@ class _Import(_Writer):
         first_row: dict[str, Row] = {}
         db_person_updates: dict[int, dict[str, Any]] = {}
         links: list[tuple[Row, str]] = []
+        more: list[tuple[str, tuple[str, int]]] = []  # (a row's other number, the person it is written for)
 
         def client_key(e164: str) -> tuple[str, int]:
             root = find(e164)
@@ -248,6 +265,11 @@ class _Import(_Writer):
             if ck[0] == "new":
                 history[ck[1]].append(r)
             _key, new = person(r.e164, r.name, r.relation)
+            for e in r.more_phones:
+                if e not in person_of and e not in db:
+                    person_of[e] = _key
+                    more.append((e, _key))
+                    first_row.setdefault(e, r)
             if r.kind == "followup":
                 r.done("imported", "followup")
             elif new:
@@ -262,7 +284,8 @@ class _Import(_Writer):
                 first_row.setdefault(r.related, r)
                 links.append((r, r.related))
                 r.link_note = {"kin": r.relation, "related": phones.masked_of(r.related)}
-        return self._write(rows, new_clients, new_people, person_of, client_key, db_person_updates, links, history)
+        return self._write(rows, new_clients, new_people, person_of, client_key, db_person_updates, links, history,
+                           more)
 
     def _dedupe(self, rows: list[Row], db: dict[str, tuple[int, int, str, str]], find: Callable[[str], str],
                 root_db: dict[str, int]) -> list[Row]:
@@ -307,3 +330,15 @@ class _Import(_Writer):
                 continue
             out.append(r)
         return out
+
+
+def _split_ticked(rows: list[Row]) -> list[Row]:
+    """Rows with both 来访 and 来电 ticked: a page in each register (the call after the visit in the report)."""
+    out: list[Row] = []
+    for r in rows:
+        out.append(r)
+        if r.also_call and not r.status:
+            r.say("both_ticked")
+            twin = replace(r, kind="call", also_call=False, notes=list(r.notes or []))
+            out.append(twin)
+    return out

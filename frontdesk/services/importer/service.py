@@ -14,7 +14,8 @@ from ..base import Base
 from ..errors import BadInput
 from .report import message, write_report
 from .run import _Import
-from .table import EXTENSIONS, ImportFailed, Progress, _DryRun, read_table
+from .read import read_table
+from .table import EXTENSIONS, ImportFailed, Progress, _DryRun
 
 
 def check_paths(path: str | os.PathLike[str] | None, report: str | os.PathLike[str] | None) -> tuple[Path, Path]:
@@ -83,4 +84,6 @@ class ImportService(Base):
                 "file": str(src.resolve()), **result,
                 "rejected_rows": [{"sheet": r.sheet, "row": r.number, "type": r.kind or None, "code": r.code,
                                    "message": message(r, lang)} for r in rejected],
-                "ignored_columns": table.ignored_columns, "skipped_sheets": table.skipped_sheets}
+                "ignored_columns": table.ignored_columns, "skipped_sheets": table.skipped_sheets,
+                "skipped_rows": table.skipped_rows,
+                "dates": [ctx.summary() for ctx in table.contexts if ctx.used or ctx.kind]}
