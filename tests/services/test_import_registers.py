@@ -168,3 +168,14 @@ def test_a_year_less_date_with_nothing_to_say_the_year():
     with pytest.raises(DateQuestion) as q:
         read_date("11月3日", Context())
     assert q.value.code == "no_year"
+
+
+def test_notes_and_intent_are_in_the_clients_history(office, tmp_path):
+    run(office, MESSY, tmp_path)
+    h = office.sv.records.history("13912345678", actor=PM)
+    assert [(e["register"], e["day"].isoformat(), e["kind"], e["intent"], e["note"]) for e in h["entries"]] == [
+        ("call", "2026-11-02", "imported", "两房", "问价格")]
+    h = office.sv.records.history("13900139000", actor=PM)  # the second number of 张三's cell finds 张三
+    assert [(e["register"], e["intent"], e["note"]) for e in h["entries"]] == [
+        ("visit", "三房", "首次到访"), ("visit", "", "带家人来")]
+    assert sorted(h["people"][0]["phones"]) == ["13800138000", "13900139000"]
