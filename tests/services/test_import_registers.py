@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from frontdesk.rules import phones
+from frontdesk.services.errors import BadInput
 from frontdesk.services.importer import field_of
 from frontdesk.services.importer.dates import Context, DateQuestion, context_of, read_date
 
@@ -29,7 +30,7 @@ MESSY_ROWS = {
     ("11月", 8, "call"): (I, "new_client"), ("11月", 9, "visit"): (M, "merged_file"),
     ("11月", 10, "call"): (I, "new_client"), ("11月", 11, "visit"): (I, "new_client"),
     ("11月", 12, "visit"): (I, "new_client"),
-    ("11月", 13, "visit"): (R, "unknown_advisor"), ("11月", 13, "call"): (R, "unknown_advisor"),
+    ("11月", 13, "visit"): (I, "new_client"), ("11月", 13, "call"): (M, "merged_file"),
     ("11月", 14, "visit"): (R, "no_phone"), ("11月", 15, "visit"): (R, "bad_date"),
     ("11月", 16, "visit"): (R, "bad_phone"),
     ("来电", 3, "call"): (I, "new_client"), ("来电", 4, "call"): (I, "new_client"),
@@ -41,6 +42,7 @@ def run(office, src: Path, tmp_path: Path, **kw):
     office.at("2026-12-01 10:00")
     kw.setdefault("actor", PM)
     kw.setdefault("report", tmp_path / "report.csv")
+    kw.setdefault("advisor_map", {"小王": ZHANG})
     return office.sv.importer.import_file(str(src), **kw)
 
 
@@ -66,10 +68,11 @@ def test_the_messy_workbook_row_by_row(office, tmp_path):
     r = run(office, MESSY, tmp_path)
     rows = report(r)
     assert {k: (x["status"], x["code"]) for k, x in rows.items()} == MESSY_ROWS
-    assert (r["rows"], r["imported"], r["merged"], r["rejected"]) == (17, 10, 1, 6)
+    assert (r["rows"], r["imported"], r["merged"], r["rejected"]) == (17, 11, 2, 4)
     assert r["skipped_sheets"] == ["说明"] and r["skipped_rows"] == [{"sheet": "11月", "row": 18, "text": "合计"}]
     assert r["ignored_columns"] == []  # 序号 is known, every other column read
-    assert r["created"]["visits"] == 6 and r["created"]["calls"] == 5 and r["created"]["clients"] == 10
+    assert r["created"]["visits"] == 7 and r["created"]["calls"] == 6 and r["created"]["clients"] == 11
+    assert "a page in each register" in rows[("11月", 13, "call")]["message"]
     # the year and month: from the title, said in the report
     why = {k: x["message"] for k, x in rows.items()}
     assert "read as 2026-11-03: the year from the sheet's title 「滨江花园项目 来访客户登记表(2026年11月)」" in why[("11月", 6, "visit")]
@@ -179,3 +182,42 @@ def test_notes_and_intent_are_in_the_clients_history(office, tmp_path):
     assert [(e["register"], e["intent"], e["note"]) for e in h["entries"]] == [
         ("visit", "三房", "首次到访"), ("visit", "", "带家人来")]
     assert sorted(h["people"][0]["phones"]) == ["13800138000", "13900139000"]
+
+
+# ---------------------------------------------------------------------------- advisors not on the staff
+
+
+def test_an_advisor_not_on_the_staff_is_listed_by_the_dry_run_and_asked_for_by_the_import(office, tmp_path):
+    before = office.counts("registerentry", "staff", "client")
+    dry = run(office, MESSY, tmp_path, dry_run=True, advisor_map=None)
+    assert dry["advisors"] == {"unknown": [{"name": "小王", "rows": ["11月:13"]}], "mapped": [], "created": []}
+    rows = report(dry)
+    assert (rows[("11月", 13, "visit")]["status"], rows[("11月", 13, "visit")]["advisor"]) == (I, "小王")  # not rejected
+    assert (dry["imported"], dry["merged"], dry["rejected"]) == (11, 2, 4)
+    with pytest.raises(BadInput) as exc:
+        run(office, MESSY, tmp_path, advisor_map=None)
+    assert exc.value.field == "map" and "小王 (row 11月:13)" in exc.value.message and "--create-staff" in exc.value.message
+    assert office.counts("registerentry", "staff", "client") == before
+
+
+def test_a_mapped_advisor_owns_the_rows_written_for_them(office, tmp_path):
+    r = run(office, MESSY, tmp_path, advisor_map={"小 王": LI})
+    assert r["advisors"]["mapped"] == [{"name": "小王", "to": LI, "rows": ["11月:13"]}]
+    got = office.rows("SELECT e.book, s.name FROM registerentry e JOIN staff s ON s.id = e.advisor_id "
+                      "WHERE e.phone_e164 = '+8613300133000' ORDER BY e.book")
+    assert got == [("call", LI), ("visit", LI)]
+    assert office.owner("13300133001", as_of="2026-11-08")["owner"] == LI  # the cell's second number: the same client
+    with pytest.raises(BadInput, match="no staff member named 王芳") as exc:
+        run(office, MESSY, tmp_path, advisor_map={"小王": "王芳"})
+    assert exc.value.field == "map"
+
+
+def test_create_staff_adds_them_inactive_and_history_keeps_its_owner(office, tmp_path):
+    r = run(office, MESSY, tmp_path, advisor_map=None, create_staff=True)
+    assert r["advisors"]["created"] == [{"name": "小王", "rows": ["11月:13"]}]
+    assert r["created"]["inactive_staff"] == 1
+    (active, pin, role), = office.rows("SELECT active, pin_hash, role FROM staff WHERE name = '小王'")
+    assert (bool(active), pin, role) == (False, None, "advisor")
+    h = office.sv.records.history("13300133000", actor=PM)
+    assert {e["advisor"] for e in h["entries"]} == {"小王"}
+    assert office.owner("13300133000", as_of="2026-11-08")["owner"] == "小王"

@@ -9,29 +9,26 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from frontdesk.rules import phones
-from frontdesk.store.models import (
-    Client,
-    FollowUp,
-    Person,
-    Phone,
-    RegisterEntry,
-    Staff,
-    StaffEvent,
-)
+from frontdesk.store.models import Client, FollowUp, Person, Phone, RegisterEntry, Staff
 from sqlmodel import select
 
 from .. import clientbook
-from ..base import FRONTLINE, Ctx, dumps
-from .parse import _compact, _Parser, _Reject
+from ..base import Ctx
+from .parse import _Parser, _Reject
+from .staffing import _Staffing
 from .table import Progress, Row, Table
 from .writer import _Writer
 
 
-class _Import(_Writer):
+class _Import(_Staffing, _Writer):
     """One import inside one transaction: check every row, then write in batches."""
 
-    def __init__(self, c: Ctx, src: Path, table: Table, progress: Progress | None):
+    def __init__(self, c: Ctx, src: Path, table: Table, progress: Progress | None, dry_run: bool = False,
+                 advisor_map: dict[str, str] | None = None, create_staff: bool = False):
         self.c = c
+        self.dry_run = dry_run
+        self.advisor_map = dict(advisor_map or {})
+        self.create_staff = create_staff
         self.src = src
         self.rows = table.rows
         self.progress = progress or (lambda stage, done, total: None)
@@ -40,6 +37,9 @@ class _Import(_Writer):
         self.staff: dict[str, Staff] = {}
         self.compact: dict[str, Staff] = {}
         self.created: dict[str, int] = defaultdict(int)
+        self.unknown: dict[str, list[Row]] = {}  # advisors not on the staff, unmapped: the rows they own
+        self.mapped: dict[str, tuple[str, list[Row]]] = {}  # as written → (staff member, rows)
+        self.added: dict[str, list[Row]] = {}  # created as inactive staff → rows
 
     # ------------------------------------------------------------------------------
     def run(self) -> dict[str, Any]:
@@ -62,71 +62,7 @@ class _Import(_Writer):
         rows = [r for r in self.rows if r.kind in ("visit", "call", "followup") and not r.status]
         self._advisors(rows)
         rows = sorted((r for r in rows if not r.status), key=lambda r: (r.at, r.seq))
-        return self._clients(rows)
-
-    # staff --------------------------------------------------------------------------
-    def _load_staff(self) -> None:
-        for st in self.c.s.exec(select(Staff)).all():
-            self._know(st)
-
-    def _know(self, st: Staff) -> None:
-        self.staff[st.name] = st
-        self.compact.setdefault(_compact(st.name), st)
-
-    def _find_staff(self, name: str) -> Staff | None:
-        return self.staff.get(name) or self.compact.get(_compact(name))
-
-    def _staff_rows(self, rows: list[Row]) -> None:
-        c = self.c
-        for r in sorted(rows, key=lambda r: (r.role == "trainee", r.seq)):  # mentors before their trainees
-            st = self._find_staff(r.name)
-            if st is not None:
-                if st.project_id != self.pid or not st.active:
-                    r.reject("staff_other_project", name=st.name)
-                else:
-                    r.done("merged", "staff_exists", name=st.name, staff_role=st.role)
-                continue
-            mentor = None
-            if r.mentor:
-                mentor = self._find_staff(r.mentor)
-                if mentor is None or mentor.project_id != self.pid or mentor.role not in ("advisor", "pm"):
-                    r.reject("unknown_mentor", mentor=r.mentor)
-                    continue
-            elif r.role == "trainee":
-                r.reject("trainee_needs_mentor")
-                continue
-            st = Staff(project_id=self.pid, name=r.name, initials=clientbook.initials(r.name), role=r.role,
-                       mentor_id=mentor.id if mentor else None, pin_hash=None, joined_on=r.day or c.today,
-                       created_at=c.at)
-            c.s.add(st)
-            c.s.flush()
-            c.s.add(StaffEvent(staff_id=st.id, project_id=self.pid, kind="added",
-                               data=dumps({"role": r.role, "imported": self.src.name, "row": r.label}),
-                               by_id=c.user().id, at=c.at, day=c.today, recorded_at=c.recorded_at))
-            self._know(st)
-            self.created["staff"] += 1
-            r.done("imported", "staff_added", name=st.name, staff_role=st.role)
-            r.entry = "staff"
-
-    def _advisors(self, rows: list[Row]) -> None:
-        known: dict[str, tuple[int | None, str, str, dict[str, Any]]] = {}  # name as written → verdict
-        code = self.c.project.code
-        for r in rows:
-            got = known.get(r.advisor_name)
-            if got is None:
-                st = self._find_staff(r.advisor_name)
-                if st is None:
-                    got = (None, r.advisor_name, "unknown_advisor", {"advisor": r.advisor_name, "project": code})
-                elif st.project_id != self.pid or not st.active:
-                    got = (None, st.name, "advisor_other_project", {"advisor": st.name, "project": code})
-                elif st.role not in FRONTLINE:
-                    got = (None, st.name, "not_frontline", {"advisor": st.name, "staff_role": st.role})
-                else:
-                    got = (st.id, st.name, "", {})
-                known[r.advisor_name] = got
-            r.advisor_id, r.advisor_name = got[0], got[1]
-            if got[0] is None:
-                r.reject(got[2], **got[3])
+        return {**self._clients(rows), "advisors": self.advisors_said()}
 
     # clients ------------------------------------------------------------------------
     def _db_phones(self, e164s: set[str]) -> dict[str, tuple[int, int, str, str]]:

@@ -57,9 +57,12 @@ def collector_paused() -> Iterator[None]:
 class ImportService(Base):
     def import_file(self, path: str | os.PathLike[str], dry_run: bool = False,
                     report: str | os.PathLike[str] | None = None, actor: str | None = None,
-                    project: str | None = None, lang: str = "en", progress: Progress | None = None) -> dict[str, Any]:
+                    project: str | None = None, lang: str = "en", progress: Progress | None = None,
+                    advisor_map: dict[str, str] | None = None, create_staff: bool = False) -> dict[str, Any]:
         """Import a CSV or xlsx file of registers, follow-ups and staff (PM or GM). All or nothing;
-        `dry_run` does everything and rolls back. Writes the row report; returns the counts."""
+        `dry_run` does everything and rolls back. Writes the row report; returns the counts.
+        Advisors the staff does not know: `advisor_map` (as written → a staff member's name) or
+        `create_staff` (inactive, no PIN); a dry run lists them, an import without either refuses."""
         src, report_path = check_paths(path, report)
         with self.op(actor, project, write=False) as c:  # who may, before a long file is read
             c.require("pm", "gm", rule="R2.1", code="pm_imports")
@@ -69,7 +72,7 @@ class ImportService(Base):
                 try:
                     with self.op(actor, project) as c:
                         c.require("pm", "gm", rule="R2.1", code="pm_imports")
-                        result = _Import(c, src, table, progress).run()
+                        result = _Import(c, src, table, progress, dry_run, advisor_map, create_staff).run()
                         if dry_run:
                             raise _DryRun(result)
                 except _DryRun as dry:
