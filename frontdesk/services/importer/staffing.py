@@ -82,6 +82,7 @@ class _Staffing:
         known: dict[str, tuple[int | None, str, str, dict[str, Any]]] = {}  # name as written → verdict
         code = self.c.project.code
         maps = {_compact(k): v for k, v in self.advisor_map.items()}
+        said: dict[str, list[Row]] = {}  # names as written the staff did not know → their rows
         for r in rows:
             written = r.advisor_name
             got = known.get(written)
@@ -97,15 +98,18 @@ class _Staffing:
                 else:  # an advisor who has left still owns the history they wrote
                     got = (st.id, st.name, "", {})
                 known[written] = got
+                if written in self.unknown or written in self.added or written in self.mapped:
+                    said[written] = []
             r.advisor_id, r.advisor_name = got[0], got[1]
             if got[0] is None:
                 r.reject(got[2], **got[3])
-                continue
-            for book in (self.unknown, self.added):
-                if written in book:
-                    book[written].append(r)
-            if written in self.mapped:
-                self.mapped[written][1].append(r)
+            elif written in said:
+                said[written].append(r)
+        for written, (_to, rs) in self.mapped.items():
+            rs.extend(said.pop(written, ()))
+        for book in (self.unknown, self.added):
+            for written in book:
+                book[written].extend(said.pop(written, ()))
         if self.unknown and not self.dry_run:
             names = "; ".join(f"{name} ({_rows_text(rs)})" for name, rs in self.unknown.items())
             first = next(iter(self.unknown))
