@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -14,7 +15,6 @@ from ..errors import BadInput
 from .dates import Context, context_of
 from .table import _TYPES, HEADER_SCAN, Progress, Row, Table, _text, _word, field_of
 
-MERGED_UP_TO = 20 * 1024 * 1024  # workbooks up to this size are read whole, so merged cells can be filled
 _ANCHORS = {"phone", "date", "name", "type", "register", "role"}  # a header names one (a tally's 顾问/来电 is not one)
 _TOTALS = re.compile(r"^(合计|总计|小计|共计|汇总|本月合计|total|sum)", re.IGNORECASE)
 
@@ -161,9 +161,8 @@ def read_table(path: Path, progress: Progress | None = None) -> Table:
         return table
     from openpyxl import load_workbook
 
-    whole = path.stat().st_size <= MERGED_UP_TO
     try:
-        wb = load_workbook(path, read_only=not whole, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         raise BadInput("file", f"is not a readable xlsx workbook ({type(exc).__name__})") from None
     total = sum(ws.max_row or 0 for ws in wb.worksheets)
@@ -171,15 +170,22 @@ def read_table(path: Path, progress: Progress | None = None) -> Table:
 
     def counted(ws: Any) -> Iterable[list[Any]]:  # openpyxl is slow on big sheets: show it moving
         nonlocal done
-        fills = _merged(ws) if whole else {}
+        ranges = _merged_ranges(path, getattr(ws, "_worksheet_path", ""))
+        fills: dict[int, dict[int, Any]] = {}  # row → {column index → the merged range's value}
         for n, r in enumerate(ws.iter_rows(values_only=True), 1):
             done += 1
             if progress is not None and done % 2000 == 0:
                 progress("read", done, max(total, done))
             row = list(r)
-            if n in fills:
-                for col, v in fills[n].items():
-                    row.extend([None] * (col + 1 - len(row)))
+            for r0, c0, r1, c1 in ranges.get(n, ()):  # a merged range starts here: its value covers it
+                v = row[c0 - 1] if c0 <= len(row) else None
+                for rr in range(r0, r1 + 1):
+                    for cc in range(c0, c1 + 1):
+                        if (rr, cc) != (r0, c0) and v is not None:
+                            fills.setdefault(rr, {})[cc - 1] = v
+            for col, v in fills.pop(n, {}).items():
+                row.extend([None] * (col + 1 - len(row)))
+                if row[col] is None:
                     row[col] = v
             yield row
 
@@ -197,15 +203,36 @@ def read_table(path: Path, progress: Progress | None = None) -> Table:
     return table
 
 
-def _merged(ws: Any) -> dict[int, dict[int, Any]]:
-    """row → {column index → value} of the cells a merged range covers (its top-left cell's value)."""
-    fills: dict[int, dict[int, Any]] = {}
-    for rng in getattr(ws, "merged_cells", None) and ws.merged_cells.ranges or ():
-        v = ws.cell(rng.min_row, rng.min_col).value
-        if v is None:
-            continue
-        for row in range(rng.min_row, rng.max_row + 1):
-            for col in range(rng.min_col, rng.max_col + 1):
-                if (row, col) != (rng.min_row, rng.min_col):
-                    fills.setdefault(row, {})[col - 1] = v
-    return fills
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _merged_ranges(path: Path, member: str) -> dict[int, list[tuple[int, int, int, int]]]:
+    """The merged ranges of a sheet (first row → (row, column, last row, last column)), read from
+    its XML: openpyxl's read-only sheets do not give them, and they stand after the cells."""
+    if not member:
+        return {}
+    from openpyxl.utils import column_index_from_string
+
+    found: list[tuple[bytes, ...]] = []
+    try:
+        with zipfile.ZipFile(path) as z, z.open(member.lstrip("/")) as fh:
+            tail, merges = b"", None
+            while chunk := fh.read(1 << 20):
+                buf = tail + chunk
+                if merges is None:
+                    at = buf.find(b"mergeCells")
+                    if at < 0:
+                        tail = buf[-32:]
+                        continue
+                    merges, buf = b"", buf[at:]
+                merges += buf
+                tail = b""
+            if merges:
+                found = _MERGE.findall(merges)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    out: dict[int, list[tuple[int, int, int, int]]] = {}
+    for a, r0, b, r1 in found:
+        rng = (int(r0), column_index_from_string(a.decode()), int(r1), column_index_from_string(b.decode()))
+        out.setdefault(rng[0], []).append(rng)
+    return out
