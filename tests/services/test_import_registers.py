@@ -221,3 +221,21 @@ def test_create_staff_adds_them_inactive_and_history_keeps_its_owner(office, tmp
     h = office.sv.records.history("13300133000", actor=PM)
     assert {e["advisor"] for e in h["entries"]} == {"小王"}
     assert office.owner("13300133000", as_of="2026-11-08")["owner"] == "小王"
+
+
+def test_the_messy_workbook_imported_again_writes_nothing_new(office, tmp_path):
+    run(office, MESSY, tmp_path)
+    before = office.counts("registerentry", "client", "person", "phone")
+    again = run(office, MESSY, tmp_path)
+    assert (again["imported"], again["merged"], again["rejected"]) == (0, 13, 4)
+    assert {x["code"] for x in report(again).values() if x["status"] == M} == {"already_recorded"}
+    assert office.counts("registerentry", "client", "person", "phone") == before
+    assert office.sv.integrity.verify()["ok"]
+
+
+@pytest.mark.parametrize(("sheet", "file", "got"), [
+    ("2026-11", "r.xlsx", (2026, 11, "sheet", "sheet")), ("11月", "2026年来访.xlsx", (2026, 11, "file", "sheet")),
+    ("Sheet1", "来访登记2026.11.xlsx", (2026, 11, "file", "file")), ("Sheet1", "r.csv", (None, None, "", ""))])
+def test_the_year_and_month_from_the_sheet_or_file_name(sheet, file, got):
+    ctx = context_of("", sheet, file)
+    assert (ctx.year, ctx.month, ctx.year_from, ctx.month_from) == got
