@@ -5,12 +5,13 @@ Wired onto the root command by frontdesk.cli (its __init__)."""
 from __future__ import annotations
 
 import sys
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 import typer
 
 from frontdesk import i18n
 from frontdesk.cli.app import Opts, run
+from frontdesk.services.errors import BadInput
 
 commands = typer.Typer()  # merged into the root app by frontdesk.cli
 
@@ -21,17 +22,35 @@ SHOWN_ROWS = 30  # rejected rows listed on screen; the report file has them all
 def import_(ctx: typer.Context, file: str = typer.Argument(..., help="A .csv or .xlsx file of registers."),
             dry_run: bool = typer.Option(False, "--dry-run", help="Check and report; write nothing."),
             report: Optional[str] = typer.Option(None, "--report", help="The row report (default: NAME.report.csv "
-                                                                         "next to the file).")) -> None:
+                                                                         "next to the file)."),
+            maps: Optional[List[str]] = typer.Option(None, "--map", metavar="AS_WRITTEN=STAFF",
+                                                     help="An advisor the file names who is on the staff under "
+                                                          "another name (--map 小王=王芳); repeatable."),
+            create_staff: bool = typer.Option(False, "--create-staff",
+                                              help="Add the advisors the staff does not know as inactive staff "
+                                                   "(no PIN), so the history keeps its owners.")) -> None:
     """Import paper/Excel registers: visits, calls, follow-ups, staff (PM or GM). All or nothing."""
     def do(sv: Any, o: Opts) -> Any:
+        kw = {"advisor_map": advisor_map(maps), "create_staff": create_staff}
         if not o.json and sys.stdout.isatty():  # a bar on long files, only for a person watching
-            return _with_progress(sv, o, file, dry_run, report)
+            return _with_progress(sv, o, file, dry_run, report, kw)
         return _shown(sv.importer.import_file(file, dry_run=dry_run, report=report, actor=o.user,
-                                              project=o.project, lang=o.lang), o)
+                                              project=o.project, lang=o.lang, **kw), o)
     run(ctx, do)
 
 
-def _with_progress(sv: Any, o: Opts, file: str, dry_run: bool, report: Optional[str]) -> Any:
+def advisor_map(maps: Optional[List[str]]) -> dict[str, str]:
+    """--map 小王=王芳 (repeatable) as {as written: staff name}; a bad one is BadInput naming --map."""
+    out: dict[str, str] = {}
+    for m in maps or []:
+        written, eq, to = m.partition("=")
+        if not eq or not written.strip() or not to.strip():
+            raise BadInput("map", f"{m!r}: write it as the name in the file = a staff member (--map 小王=王芳)")
+        out[written.strip()] = to.strip()
+    return out
+
+
+def _with_progress(sv: Any, o: Opts, file: str, dry_run: bool, report: Optional[str], kw: dict[str, Any]) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -46,7 +65,7 @@ def _with_progress(sv: Any, o: Opts, file: str, dry_run: bool, report: Optional[
             bar.update(tasks[stage], completed=done, total=total)
 
         result = sv.importer.import_file(file, dry_run=dry_run, report=report, actor=o.user, project=o.project,
-                                         lang=o.lang, progress=step)
+                                         lang=o.lang, progress=step, **kw)
     return _shown(result, o)
 
 
@@ -66,6 +85,10 @@ def _shown(result: dict[str, Any], o: Opts) -> dict[str, Any]:
         out["ignored_columns"] = result["ignored_columns"]
     if result["skipped_sheets"]:
         out["skipped_sheets"] = result["skipped_sheets"]
+    said = result.get("advisors") or {}
+    for key in ("unknown", "mapped", "created"):
+        if said.get(key):
+            out[f"advisors_{key}"] = [{**a, "rows": ", ".join(a["rows"])} for a in said[key]]
     if rejected:
         out["rejected_rows"] = [{"sheet": r["sheet"] or "", "row": r["row"], "type": r["type"] or "",
                                  "reason": r["message"]} for r in rejected[:SHOWN_ROWS]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from typing import Any
 
 from sqlmodel import select
@@ -73,7 +75,7 @@ class RecordService(Base):
                             "phones": [shown(x.e164) for x in phs if x.person_id == p.id]} for p in people],
                 "entries": [{"register": e.book, "entry": e.number, "at": e.at.isoformat(), "day": e.day,
                              "route": e.route, "advisor": c.name_of(e.advisor_id), "owner": c.name_of(e.owner_id),
-                             "kind": e.kind, "phone": shown(e.phone_e164)} for e in entries],
+                             "kind": e.kind, "phone": shown(e.phone_e164), **_said(e.data)} for e in entries],
                 "followups": [{"id": fu.id, "day": fu.day, "advisor": c.name_of(fu.advisor_id), "outcome": fu.outcome,
                                "valid": fu.outcome == "reached" or ver is not None, "note": fu.note, "score": fu.score,
                                "verified_by": c.name_of(ver.pm_id) if ver else None} for fu, ver in fus],
@@ -208,6 +210,17 @@ def _refuse_followup(c: Ctx, client_id: int, u: Staff, own: protection.Ownership
                       "this client has no owner now (lapsed): register a visit or call to take it")
     raise Refused(Reason("R2.1", "not_owner", {"owner": own.owner}),
                   f"this client belongs to {c.name_of(own.owner)}; advisors follow up only their own clients")
+
+
+def _said(data: str) -> dict[str, str]:
+    """What a page keeps that the desk or an imported register wrote down: the note and the intent."""
+    try:
+        d = json.loads(data or "{}")
+    except ValueError:
+        d = {}
+    d = d if isinstance(d, dict) else {}
+    return {"note": d.get("note") if isinstance(d.get("note"), str) else "",
+            "intent": d.get("intent") if isinstance(d.get("intent"), str) else ""}
 
 
 def _day(text: str):  # noqa: ANN202

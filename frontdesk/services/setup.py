@@ -205,7 +205,9 @@ class SetupService(Base):
             if table is not None and src is not None:
                 from .importer.run import _Import
 
-                result["import"] = _Import(c, src, table, None).run()
+                # advisors the registers name who are not in the team come in as inactive staff,
+                # so the imported history keeps its owners (issue 16)
+                result["import"] = _Import(c, src, table, None, create_staff=True).run()
             ids = []
             for n in plan.order:
                 st = s.exec(select(Staff).where(Staff.name == n, Staff.project_id == c.pid)).first()

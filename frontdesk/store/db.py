@@ -121,6 +121,7 @@ class Database:
             with s.begin():
                 yield s
                 if self.at_head:  # (an older schema has no change_feed: only tests write to one)
+                    s.flush()  # what the session still holds is written now, so the feed names its tables
                     changes.publish(s.connection(), self.is_sqlite)  # the screens of every process
 
     @contextmanager

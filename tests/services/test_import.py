@@ -29,20 +29,21 @@ SAMPLE_CSV = DATA / "sample-registers.csv"
 SAMPLE_XLSX = DATA / "sample-registers.xlsx"
 ZHANGSAN, SPOUSE, LISI_P, WANGWU_P = "13800138000", "13800138009", "13912345678", "13700137000"
 
+MAP = {"小王": ZHANG}  # the samples' advisor not on the staff (test_import_registers.py: without a map)
 # every data row of the sample CSV: row number → (status, code)
 SAMPLE_ROWS = {
     4: ("imported", "staff_added"), 5: ("merged", "staff_exists"), 6: ("imported", "staff_added"),
     7: ("imported", "new_client"), 8: ("imported", "new_client"), 9: ("imported", "new_client"),
     10: ("merged", "merged_file"), 11: ("imported", "new_client"), 12: ("merged", "duplicate_row"),
-    13: ("rejected", "bad_phone"), 14: ("rejected", "unknown_advisor"), 15: ("rejected", "bad_date"),
+    13: ("rejected", "bad_phone"), 14: ("imported", "new_client"), 15: ("rejected", "bad_date"),
     16: ("rejected", "bad_date"), 17: ("imported", "new_client"), 18: ("imported", "followup"),
     19: ("imported", "followup"), 20: ("rejected", "unknown_client"), 21: ("rejected", "no_outcome"),
-    22: ("imported", "new_client"), 23: ("rejected", "no_type"), 24: ("rejected", "bad_type"),
-    25: ("rejected", "bad_time"), 26: ("rejected", "no_phone"), 27: ("merged", "merged_file"),
+    22: ("imported", "new_client"), 23: ("imported", "new_client"), 24: ("rejected", "bad_type"),
+    25: ("imported", "new_client"), 26: ("rejected", "no_phone"), 27: ("merged", "merged_file"),
     28: ("rejected", "repeated_header"), 29: ("imported", "new_client"), 30: ("rejected", "relation_without_phone"),
     31: ("imported", "new_client"), 32: ("imported", "new_client"), 33: ("rejected", "bad_role"),
-    34: ("rejected", "no_advisor"), 35: ("rejected", "no_type"),
-}
+    34: ("rejected", "no_advisor"),
+}  # row 35 (合计) is a totals row: skipped, listed in "skipped_rows"
 # the sample workbook: (sheet, row) → (status, code); the sheet 说明 has no header and is skipped
 XLSX_ROWS = {
     ("员工", 2): ("imported", "staff_added"), ("员工", 3): ("merged", "staff_exists"),
@@ -50,7 +51,7 @@ XLSX_ROWS = {
     ("来访客户登记表", 3): ("imported", "new_client"), ("来访客户登记表", 4): ("imported", "new_client"),
     ("来访客户登记表", 5): ("merged", "merged_file"), ("来访客户登记表", 6): ("imported", "new_client"),
     ("来访客户登记表", 7): ("merged", "duplicate_row"), ("来访客户登记表", 8): ("rejected", "bad_phone"),
-    ("来访客户登记表", 9): ("rejected", "unknown_advisor"), ("来访客户登记表", 10): ("rejected", "bad_date"),
+    ("来访客户登记表", 9): ("imported", "new_client"), ("来访客户登记表", 10): ("rejected", "bad_date"),
     ("来访客户登记表", 11): ("imported", "new_client"),
     ("进线电话登记本", 2): ("imported", "new_client"), ("进线电话登记本", 3): ("imported", "new_client"),
     ("进线电话登记本", 4): ("imported", "new_client"),
@@ -63,6 +64,7 @@ XLSX_ROWS = {
 def run_import(office, src: Path | str, tmp_path: Path, **kw):
     kw.setdefault("actor", PM)
     kw.setdefault("report", tmp_path / "report.csv")
+    kw.setdefault("advisor_map", MAP)
     return office.sv.importer.import_file(str(src), **kw)
 
 
@@ -94,7 +96,8 @@ def client_of(office, phone: str) -> int:
 
 def test_the_sample_csv_counts_every_row_with_its_number_and_reason(office, tmp_path):
     r = run_import(office, SAMPLE_CSV, tmp_path)
-    assert (r["imported"], r["merged"], r["rejected"], r["rows"]) == (13, 4, 15, 32)
+    assert (r["imported"], r["merged"], r["rejected"], r["rows"]) == (16, 4, 11, 31)
+    assert r["skipped_rows"] == [{"sheet": None, "row": 35, "text": "合计：共 30 条"}]
     assert r["dry_run"] is False and r["report"] == str(tmp_path / "report.csv")
     rows = report_rows(r["report"])
     assert {int(x["row"]): (x["status"], x["code"]) for x in rows} == SAMPLE_ROWS
@@ -102,19 +105,19 @@ def test_the_sample_csv_counts_every_row_with_its_number_and_reason(office, tmp_
         (n, code) for n, (status, code) in SAMPLE_ROWS.items() if status == "rejected"]
     why = {int(x["row"]): x["message"] for x in rows}
     assert "'1380013800'" in why[13] and "not a valid phone number" in why[13]  # bad phone
-    assert "小王" in why[14] and "P1" in why[14]  # unknown advisor
+    assert r["advisors"] == {"unknown": [], "mapped": [{"name": "小王", "to": ZHANG, "rows": ["14"]}], "created": []}
     assert "'2026-02-30'" in why[15] and "'上周三'" in why[16]  # bad dates
     assert "same as row 8" in why[12] and "same phone as row 7" in why[10]
     assert "spouse of 138****8000" in why[11]  # the household link
-    assert r["created"] == {"staff": 2, "clients": 8, "people": 9, "followups": 2, "links": 1, "visits": 8,
+    assert r["created"] == {"staff": 2, "clients": 11, "people": 12, "phones": 12, "followups": 2, "links": 1, "visits": 11,
                             "calls": 3}
     assert office.counts("registerentry", "client", "person", "phone", "followup", "clientlink") == {
-        "registerentry": 11, "client": 8, "person": 9, "phone": 9, "followup": 2, "clientlink": 1}
+        "registerentry": 14, "client": 11, "person": 12, "phone": 12, "followup": 2, "clientlink": 1}
 
 
 def test_the_sample_workbook_one_sheet_per_register(office, tmp_path):
     r = run_import(office, SAMPLE_XLSX, tmp_path)
-    assert (r["imported"], r["merged"], r["rejected"], r["rows"]) == (11, 3, 7, 21)
+    assert (r["imported"], r["merged"], r["rejected"], r["rows"]) == (12, 3, 6, 21)
     assert r["skipped_sheets"] == ["说明"]
     assert {(x["sheet"], int(x["row"])): (x["status"], x["code"]) for x in report_rows(r["report"])} == XLSX_ROWS
     assert "'15'" in next(x["message"] for x in r["rejected_rows"] if x["code"] == "bad_score")
@@ -128,9 +131,9 @@ def test_the_sample_workbook_one_sheet_per_register(office, tmp_path):
 def test_the_report_file_lies_next_to_the_input_by_default(office, tmp_path):
     src = tmp_path / "registers.csv"
     shutil.copy(SAMPLE_CSV, src)
-    r = office.sv.importer.import_file(str(src), actor=PM)
+    r = office.sv.importer.import_file(str(src), actor=PM, advisor_map=MAP)
     assert r["report"] == str(tmp_path / "registers.report.csv")
-    assert len(report_rows(r["report"])) == 32
+    assert len(report_rows(r["report"])) == 31
 
 
 # ---------------------------------------------------------------------------- all or nothing
@@ -258,18 +261,18 @@ def test_imported_pages_keep_their_dates_and_are_marked_imported(office, tmp_pat
         ats = [at for b, _n, _k, _r, _e, _s, at, *_ in rows if b == book]
         assert ats == sorted(ats)
     v = office.sv.integrity.verify()
-    assert {k: v[k] for k in ("ok", "entries", "problems")} == {"ok": True, "entries": 11, "problems": []}
+    assert {k: v[k] for k in ("ok", "entries", "problems")} == {"ok": True, "entries": 14, "problems": []}
 
 
 def test_imported_history_is_numbered_after_the_pages_already_there(office, tmp_path):
     office.visit("13500135000", name="现场客户")  # visit#1, on 2026-11-01, by the desk
     r = run_import(office, SAMPLE_CSV, tmp_path)
-    assert r["entries"] == {"visit": {"first": 2, "last": 9}, "call": {"first": 1, "last": 3}}
+    assert r["entries"] == {"visit": {"first": 2, "last": 12}, "call": {"first": 1, "last": 3}}
     assert office.rows("SELECT number, kind FROM registerentry WHERE book = 'visit' ORDER BY number")[:2] == [
         (1, "entry"), (2, "imported")]
     office.on(2)
     office.visit("13500135002", name="又一位")  # the desk goes on after the imported pages
-    assert office.rows("SELECT max(number) FROM registerentry WHERE book = 'visit'")[0][0] == 10
+    assert office.rows("SELECT max(number) FROM registerentry WHERE book = 'visit'")[0][0] == 13
     assert office.sv.integrity.verify()["ok"]
 
 
@@ -277,7 +280,7 @@ def test_importing_the_same_file_again_writes_nothing_new(office, tmp_path):
     run_import(office, SAMPLE_CSV, tmp_path)
     before = snapshot(office)
     again = run_import(office, SAMPLE_CSV, tmp_path, report=tmp_path / "again.csv")
-    assert (again["imported"], again["merged"], again["rejected"]) == (0, 17, 15)
+    assert (again["imported"], again["merged"], again["rejected"]) == (0, 20, 11)
     codes = {int(x["row"]): x["code"] for x in report_rows(again["report"])}
     assert codes[8] == "already_recorded" and codes[18] == "already_recorded" and codes[4] == "staff_exists"
     assert snapshot(office) == before
@@ -490,7 +493,7 @@ def test_export_writes_xlsx_and_csv_with_full_phones_for_the_pm(office, tmp_path
     r = office.sv.exporter.export(tmp_path / "out", actor=PM)
     names = sorted(Path(f).name for f in r["files"])
     assert names == ["calls.csv", "followups.csv", "frontdesk-export.xlsx", "report.csv", "visits.csv"]
-    assert (r["masked"], r["visits"], r["calls"], r["followups"]) == (False, 8, 3, 2)
+    assert (r["masked"], r["visits"], r["calls"], r["followups"]) == (False, 11, 3, 2)
     visits = _csv(tmp_path / "out" / "visits.csv")
     assert [v["电话/phone"] for v in visits][:3] == [ZHANGSAN, LISI_P, ZHANGSAN]
     assert visits[0]["日期/date"] == "2026-10-03" and visits[0]["时间/time"] == "09:30"
@@ -508,9 +511,9 @@ def test_export_writes_xlsx_and_csv_with_full_phones_for_the_pm(office, tmp_path
 def test_export_masks_phones_for_an_advisor_and_keeps_to_their_own_clients(office, tmp_path):
     run_import(office, SAMPLE_CSV, tmp_path)
     r = office.sv.exporter.export(tmp_path / "li", actor=LI)
-    assert (r["masked"], r["own_only"], r["visits"], r["calls"], r["followups"]) == (True, True, 3, 0, 1)
+    assert (r["masked"], r["own_only"], r["visits"], r["calls"], r["followups"]) == (True, True, 4, 0, 1)
     visits = _csv(tmp_path / "li" / "visits.csv")
-    assert {v["电话/phone"] for v in visits} == {"138****8000", "138****8009"}
+    assert {v["电话/phone"] for v in visits} == {"138****8000", "138****8009", "138****8011"}
     assert {v["置业顾问/advisor"] for v in visits} == {LI}
     wb = load_workbook(tmp_path / "li" / "frontdesk-export.xlsx", read_only=True)
     cells = [c for row in wb["来访客户登记表"].iter_rows(values_only=True) for c in row]
@@ -547,7 +550,7 @@ def test_an_export_imports_back(make_office, tmp_path):
     b.sv.staff.add("孙悦", "trainee", mentor=LI, actor=PM)
     r = b.sv.importer.import_file(str(tmp_path / "out" / "frontdesk-export.xlsx"), actor=PM,
                                   report=tmp_path / "back.csv")
-    assert (r["imported"], r["merged"], r["rejected"]) == (11, 2, 0)
+    assert (r["imported"], r["merged"], r["rejected"]) == (14, 2, 0)
     assert r["skipped_sheets"] == ["业绩报表"]
     assert b.counts("registerentry", "followup", "client") == a.counts("registerentry", "followup", "client")
     assert b.owner(ZHANGSAN, as_of="2026-10-15")["owner"] == LI
@@ -564,6 +567,8 @@ def test_a_workbook_with_a_title_row_and_an_unknown_sheet(office, tmp_path):
     ws.append([date(2026, 10, 4), None, 13800138000, LI])
     wb.save(tmp_path / "oct.xlsx")
     r = run_import(office, tmp_path / "oct.xlsx", tmp_path)
-    assert (r["imported"], r["rejected"]) == (1, 1)
-    assert r["rejected_rows"][0]["sheet"] == "十月" and r["rejected_rows"][0]["row"] == 4
+    assert (r["imported"], r["merged"], r["rejected"]) == (1, 1, 0)  # no type, tick or title: a visit
+    row4 = report_rows(r["report"])[1]
+    assert (row4["sheet"], row4["row"], row4["type"]) == ("十月", "4", "visit")
+    assert "filed in the visitor register" in row4["message"]
     assert r["ignored_columns"] == ["备注说明"]

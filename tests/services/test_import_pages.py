@@ -29,7 +29,8 @@ def rows(draw: st.DrawFn) -> Row:
     r.local, r.has_time = at + timedelta(hours=8), draw(st.booleans())
     r.at, r.day = at, (at + timedelta(hours=8)).date()
     r.e164 = draw(st.from_regex(r"\+861[3-9][0-9]{9}", fullmatch=True))
-    r.name, r.note, r.outcome = draw(texts), draw(texts), draw(texts)
+    r.name, r.note, r.outcome, r.intent = draw(texts), draw(texts), draw(texts), draw(texts)
+    r.extension = draw(st.sampled_from(["", "8021", "12"]))
     r.advisor_id = draw(st.integers(1, 10**6))
     return r
 

@@ -1,10 +1,14 @@
 """Importing the registers an office keeps today (SPEC "Part 1": import existing paper/Excel
 registers with cleaning and a report of what was merged or rejected).
 
-One file, CSV or xlsx, holds any of: the visitor register (来访客户登记表), the call register
-(进线电话登记本), follow-ups (跟进记录) and staff (员工). Each row says what it is in a 类型/type
-column (or 登记本/register), or by the xlsx sheet it stands on. Chinese and English headers
-are both accepted (the table FIELDS below; README "Importing paper registers").
+One file, CSV (UTF-8, UTF-16 or GBK) or xlsx (any number of sheets), holds any of: the visitor
+register (来访客户登记表), the call register (进线电话登记本), follow-ups (跟进记录) and staff (员工).
+Each row says what it is in a 类型/type column, a 方式/渠道 column naming a register, 来访/来电
+tick columns or a 登记本/register column, or by its sheet's name or the title above the header
+(a row nothing names is a visit, said in the report). Chinese and English headers are both
+accepted wherever the header row stands (the table FIELDS; README "Importing paper registers");
+dates without their year or month take them from the title, the sheet's or the file's name
+(dates.py); merged cells are filled; totals rows are skipped.
 
 What the import does, all in one transaction (a failure writes nothing; a dry run rolls back):
 
@@ -28,9 +32,10 @@ What the import does, all in one transaction (a failure writes nothing; a dry ru
 The ledger path is batched: numbers and hashes are computed here (pages.py writes the
 texts `ledger.entry_hash` hashes, checked equal to it), and inserted many at a time.
 
-The package: table (vocabulary, rows, reading the file), parse (checking a row), run (the
-import: staff, advisors, merging rows into clients), writer (the batched writes), report
-(the row report), service (ImportService).
+The package: table (vocabulary, rows), read (reading the file), dates (dates and what a table
+says about them), parse (checking a row), staffing (staff rows; advisors the staff does not know:
+mapped, created inactive, or asked for), run (the import: merging rows into clients), writer
+(the batched writes), report (the row report), service (ImportService).
 """
 
 from __future__ import annotations
@@ -38,7 +43,8 @@ from __future__ import annotations
 from . import pages  # noqa: F401 - tests patch pages.page_hash through here
 from .report import _national, message, write_report
 from .service import ImportService, check_paths
-from .table import EXTENSIONS, FIELDS, KINDS, REPORT_COLUMNS, ImportFailed, Progress, Row, Table, field_of, read_table
+from .table import EXTENSIONS, FIELDS, KINDS, REPORT_COLUMNS, ImportFailed, Progress, Row, Table, field_of
+from .read import read_table
 
 __all__ = ["EXTENSIONS", "FIELDS", "KINDS", "REPORT_COLUMNS", "ImportFailed", "ImportService", "Progress", "Row", "Table",
            "_national", "check_paths", "field_of", "message", "read_table", "write_report"]

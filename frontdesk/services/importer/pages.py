@@ -1,6 +1,7 @@
 """The register pages of an import, built as the database stores them.
 
-Each page's `data` is the text `base.dumps` gives for {"note"?, "outcome"?, "source", "time"}
+Each page's `data` is the text `base.dumps` gives for {"extension"?, "intent"?, "note"?, "outcome"?,
+"source", "time"}
 and its hash is the one `ledger.entry_hash` gives for its columns (the chain's definition does
 not change): both are written here as text directly, with json's own string encoder, because
 building a dict of 20 columns and encoding it with sorted keys was a fifth of a 100k import.
@@ -44,6 +45,10 @@ def data_of(file_name: str, r: Row) -> dict[str, Any]:
         data["outcome"] = r.outcome
     if r.note:
         data["note"] = r.note
+    if r.intent:
+        data["intent"] = r.intent
+    if r.extension:
+        data["extension"] = r.extension
     return data
 
 
@@ -87,8 +92,12 @@ class Pages:
         if sheet is None:
             sheet = self.sheets[r.sheet] = ', "sheet": ' + ("null" if r.sheet is None else _enc(r.sheet)) + ', "values": {'
         head = ""
+        if r.extension:
+            head = '"extension": ' + _enc(r.extension) + ", "
+        if r.intent:
+            head = head + '"intent": ' + _enc(r.intent) + ", "
         if r.note:
-            head = '"note": ' + _enc(r.note) + ", "
+            head = head + '"note": ' + _enc(r.note) + ", "
         if r.outcome:
             head = head + '"outcome": ' + _enc(r.outcome) + ", "
         time = '"%02d:%02d"' % (r.local.hour, r.local.minute) if r.has_time else "null"  # type: ignore[union-attr]

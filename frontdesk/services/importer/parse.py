@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from frontdesk.rules import phones
 
 from ..base import MAX_NOTE
+from .dates import Context, DateQuestion, read_date, register_in, serial_day
 from .table import (
     _RELATIONS,
     _ROLES,
@@ -29,11 +30,11 @@ from .table import (
 
 # ------------------------------------------------------------------------------------ parsing
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*[T ]\s*(.+))?$")
-_DATE8 = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _TIME = re.compile(r"^(上午|早上|中午|下午|晚上|am|pm)?(\d{1,2})(?:[:：点时.](\d{1,2})?分?(?:[:：](\d{1,2})(?:\.\d+)?)?)?"
                    r"(am|pm)?$")
-EXCEL_EPOCH = datetime(1899, 12, 30)
+_SPLIT = re.compile(r"\s*(?:[/、;；,，|｜\n\r]|或)\s*|(?<=\d{11})\s+(?=\d{7})")  # two numbers in one cell
+_EXT = re.compile(r"^(.*?\d)\s*(?:转|分机|ext\.?|x|#|-)\s*(\d{1,6})$", re.IGNORECASE)  # a landline's extension
+_UNTICKED = {"", "0", "否", "无", "no", "n", "false", "×", "x", "✗", "-", "/"}
 
 
 class _Parser:
@@ -42,43 +43,35 @@ class _Parser:
     def __init__(self, zone: ZoneInfo, now_local: datetime):
         self.zone = zone
         self.now = now_local
-        self.dates: dict[Any, tuple[date, time | None]] = {}
         self.times: dict[Any, time] = {}
-        self.phones: dict[str, str] = {}
+        self.phones: dict[str, tuple[str, tuple[str, ...], str]] = {}
         self.utc: dict[datetime, datetime] = {}
         self.kinds: dict[str, str] = {}
-        self.moments: dict[tuple[str, str | None], tuple[bool, datetime, date, datetime]] = {}
+        self.channels: dict[str, str | None] = {}
+        self.bare = Context()  # a row read without a table (tests)
 
-    def date_of(self, v: Any) -> tuple[date, time | None]:
+    def date_of(self, v: Any, ctx: Context | None = None) -> tuple[date, str | time | None, str]:
+        """(the day, its time (a time, or the text after the date) or None, what the table gave: "" |
+        "year" | "month" (and the year))."""
         if isinstance(v, datetime):
-            return v.date(), (v.time() if v.time() != NO_TIME else None)
+            return v.date(), (v.time() if v.time() != NO_TIME else None), ""
         if isinstance(v, date):
-            return v, None
+            return v, None, ""
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             if 20000 < v < 80000:  # an Excel serial day number
-                d = EXCEL_EPOCH + timedelta(days=float(v))
-                d = d.replace(microsecond=0)
-                return d.date(), (d.time() if d.time() != NO_TIME else None)
+                d = serial_day(v)
+                return d.date(), (d.time() if d.time() != NO_TIME else None), ""
             v = _text(v)
-        key = v
-        got = self.dates.get(key)
+        cache = (ctx or self.bare).dates
+        got = cache.get(v)
         if got is not None:
             return got
-        s = unicodedata.normalize("NFKC", _text(v)).strip()
-        m = _DATE.match(s) or _DATE8.match(s)
-        if not m:
-            raise _Reject("bad_date", value=_text(v))
         try:
-            d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            raise _Reject("bad_date", value=_text(v)) from None
-        t = None
-        if m.re is _DATE and m.group(4):
-            t = self.time_of(m.group(4))
-        if d.year < 2000:
-            raise _Reject("bad_date", value=_text(v))
-        self.dates[key] = (d, t)
-        return d, t
+            got = read_date(unicodedata.normalize("NFKC", _text(v)).strip(), ctx)
+        except DateQuestion as q:
+            raise _Reject(q.code, **{**q.data, "value": _text(v)}) from None
+        cache[v] = got
+        return got
 
     def time_of(self, v: Any) -> time:
         if isinstance(v, datetime):
@@ -110,30 +103,39 @@ class _Parser:
         self.times[key] = t
         return t
 
-    def phone_of(self, v: Any, fld: str = "phone") -> str:
+    def phone_of(self, v: Any, fld: str = "phone") -> tuple[str, tuple[str, ...], str]:
+        """(the number, the other numbers the cell holds, a landline's extension) of a phone cell."""
         raw = _text(v)
         got = self.phones.get(raw)
         if got is not None:
             return got
         try:
-            e164 = phones.normalise(raw).e164
+            got = (phones.normalise(raw).e164, (), "")
         except phones.PhoneError:
-            raise _Reject("bad_phone" if fld == "phone" else "bad_related_phone", value=raw) from None
-        self.phones[raw] = e164
-        return e164
+            got = _phones(raw, "bad_phone" if fld == "phone" else "bad_related_phone")
+        self.phones[raw] = got
+        return got
 
-    def moment_of(self, day: Any, at: Any) -> tuple[bool, datetime, date, datetime]:
-        """(has a time, local time, day, UTC time) of a date cell and a time cell (None: no time)."""
+    def moment_of(self, day: Any, at: Any, ctx: Context | None) -> tuple[bool, datetime, date, datetime, str, str]:
+        """(has a time, local time, day, UTC time, what the table gave the date (see date_of), a time
+        that could not be read — the row keeps its day) of a date cell and a time cell (None: no time)."""
+        cache = (ctx or self.bare).moments
         key = (day, at) if type(day) is str and (at is None or type(at) is str) else None  # text cells repeat
-        got = self.moments.get(key) if key is not None else None
+        got = cache.get(key) if key is not None else None
         if got is None:
-            d, t = self.date_of(day)
+            d, t, used = self.date_of(day, ctx)
+            bad = ""
             if at is not None:
-                t = self.time_of(at)
-            local = datetime.combine(d, t or NO_TIME)
-            got = (t is not None, local, d, self.to_utc(local))
+                t = at
+            if t is not None and (at is not None or type(t) is not time):
+                try:
+                    t = self.time_of(t)
+                except _Reject:
+                    bad, t = _text(t), None
+            local = datetime.combine(d, t or NO_TIME)  # type: ignore[arg-type]
+            got = (t is not None, local, d, self.to_utc(local), used, bad)
             if key is not None:
-                self.moments[key] = got
+                cache[key] = got
         return got
 
     def to_utc(self, local: datetime) -> datetime:
@@ -144,7 +146,11 @@ class _Parser:
 
     # -------------------------------------------------------------------------------
     def kind_of(self, r: Row) -> str:
-        t = r.vals.get("type")
+        """The register (or follow-up, staff) a row is for: its type cell, its channel cell when that
+        names a register, its 来访/来电 ticks, its register cell, its sheet, its table's title; a
+        register row that says none of these is a visit (the report says so)."""
+        v = r.vals
+        t = v.get("type")
         if t is not None:
             k = self.kinds.get(t) if isinstance(t, str) else None
             if k is not None:
@@ -157,7 +163,22 @@ class _Parser:
                 if isinstance(t, str):
                     self.kinds[t] = k
                 return k
-        reg = r.vals.get("register")
+        ch = v.get("channel")
+        if ch is not None:
+            k = self.channels.get(ch) if isinstance(ch, str) else None
+            if k is None:
+                k = _TYPES.get(_word(ch))
+                k = k if k in ("visit", "call") else register_in(_text(ch))
+                if isinstance(ch, str):
+                    self.channels[ch] = k or ""
+            if k:
+                return k
+        if "tick_visit" in v or "tick_call" in v:
+            visit, call = _ticked(v.get("tick_visit")), _ticked(v.get("tick_call"))
+            if visit or call:
+                r.also_call = visit and call
+                return "visit" if visit else "call"
+        reg = v.get("register")
         if reg is not None:
             k = _TYPES.get(_word(reg))
             if k not in ("visit", "call"):
@@ -165,7 +186,10 @@ class _Parser:
             return k
         if r.sheet_kind:
             return r.sheet_kind
-        raise _Reject("no_type")
+        if r.ctx is not None and r.ctx.kind:
+            return r.ctx.kind
+        r.say("visit_by_default")
+        return "visit"
 
     def parse(self, r: Row) -> None:
         v = r.vals
@@ -180,22 +204,41 @@ class _Parser:
                 raise _Reject("bad_role", value=_text(role))
             r.mentor = _clean(v.get("mentor"), "mentor")
             if "date" in v:
-                r.day = self.date_of(v["date"])[0]
+                r.day = self.date_of(v["date"], r.ctx)[0]
             return
         if "date" not in v:
             raise _Reject("no_date")
-        r.has_time, r.local, r.day, r.at = self.moment_of(v["date"], v.get("time"))
-        if r.local > self.now:
-            raise _Reject("future_date", value=r.local.strftime("%Y-%m-%d %H:%M"),
+        r.has_time, r.local, r.day, r.at, used, bad = self.moment_of(v["date"], v.get("time"), r.ctx)
+        if used:
+            ctx = r.ctx or self.bare
+            ctx.used += 1
+            value, day = _text(v["date"]), r.day.isoformat()  # type: ignore[union-attr]
+            if used == "year":
+                r.say(f"date_year_from_{ctx.year_from}", value=value, day=day, said=ctx.said.get(ctx.year_from, ""))
+            elif ctx.month_from == ctx.year_from:
+                r.say(f"date_ym_from_{ctx.year_from}", value=value, day=day, said=ctx.said.get(ctx.year_from, ""))
+            else:
+                r.say(f"date_m_from_{ctx.month_from}", value=value, day=day, said=ctx.said.get(ctx.month_from, ""))
+                r.say(f"date_y_from_{ctx.year_from}", value=value, said=ctx.said.get(ctx.year_from, ""))
+        if bad:
+            r.say("time_dropped", value=bad)
+        if r.local > self.now:  # type: ignore[operator]
+            raise _Reject("future_date", value=r.local.strftime("%Y-%m-%d %H:%M"),  # type: ignore[union-attr]
                           now=self.now.strftime("%Y-%m-%d %H:%M"))
         if "phone" not in v:
             raise _Reject("no_phone")
-        r.e164 = self.phone_of(v["phone"])
+        r.e164, r.more_phones, r.extension = self.phone_of(v["phone"])
+        if r.more_phones:
+            r.say("more_phones", phones=", ".join(phones.masked_of(e) for e in r.more_phones))
+        if r.extension:
+            r.say("extension", extension=r.extension)
         r.name = _clean(v.get("name"), "name")
         r.advisor_name = _clean(v.get("advisor"), "advisor")
         if not r.advisor_name:
             raise _Reject("no_advisor")
         r.note = _clean(v.get("note"), "note", MAX_NOTE)
+        if "intent" in v:
+            r.intent = _clean(v["intent"], "intent", MAX_NOTE)
         if r.kind == "followup":
             r.outcome = _outcome(v.get("outcome"))
             if "score" in v:
@@ -208,13 +251,46 @@ class _Parser:
             if not r.relation:
                 raise _Reject("bad_relation", value=_text(rel))
         if other is not None:
-            r.related = self.phone_of(other, "related_phone")
+            r.related = self.phone_of(other, "related_phone")[0]
             if r.related == r.e164:
                 raise _Reject("related_is_self", value=_text(other))
             if not r.relation:
                 raise _Reject("phone_without_relation")
         elif r.relation:
             raise _Reject("relation_without_phone")
+
+
+def _ticked(v: Any) -> bool:
+    """A tick column's cell says yes (√, ✓, 1, 是, ●…): anything but blank, 0, 否, 无, ×."""
+    return v is not None and _word(v) not in _UNTICKED
+
+
+def _phones(raw: str, code: str) -> tuple[str, tuple[str, ...], str]:
+    """Several numbers in one cell (138…/139…, 、 ； or a new line between), a landline with its extension."""
+    found: list[str] = []
+    ext = ""
+    for part in _SPLIT.split(unicodedata.normalize("NFKC", raw).strip()):
+        if not part:
+            continue
+        try:
+            e164, x = phones.normalise(part).e164, ""
+        except phones.PhoneError:
+            m = _EXT.match(part)
+            ph = None
+            if m is not None:
+                try:
+                    ph = phones.normalise(m.group(1))
+                except phones.PhoneError:
+                    ph = None
+            if ph is None or ph.kind != "landline":
+                raise _Reject(code, value=raw) from None
+            e164, x = ph.e164, m.group(2)  # type: ignore[union-attr]
+        if e164 not in found:
+            found.append(e164)
+        ext = ext or x
+    if not found:
+        raise _Reject(code, value=raw)
+    return found[0], tuple(found[1:]), ext
 
 
 def _outcome(v: Any) -> str:

@@ -18,7 +18,7 @@ PLAIN_PARAMS = frozenset({"row", "client"})  # shown as they are: no value words
 def message(r: Row, lang: str = "en", cache: dict[tuple, str] | None = None) -> str:
     """The row's outcome in words (`cache`: texts already rendered, by code and data)."""
     key: tuple | None = None
-    if cache is not None and r.link_note is None and r.data and r.data.keys() <= PLAIN_PARAMS:
+    if cache is not None and r.link_note is None and r.notes is None and r.data and r.data.keys() <= PLAIN_PARAMS:
         # one rendering per code, the row's own values put in after ("same phone as row 12")
         tkey = (r.code, lang, r.status, tuple(sorted(r.data)))
         text = cache.get(tkey)
@@ -30,7 +30,8 @@ def message(r: Row, lang: str = "en", cache: dict[tuple, str] | None = None) -> 
     if cache is not None:
         try:
             key = (r.code, lang, r.status, tuple(r.data.items()),
-                   tuple(r.link_note.items()) if r.link_note is not None else None)
+                   tuple(r.link_note.items()) if r.link_note is not None else None,
+                   tuple((k, tuple(d.items())) for k, d in r.notes) if r.notes is not None else None)
             hit = cache.get(key)
         except TypeError:  # unhashable data
             key, hit = None, None
@@ -39,6 +40,8 @@ def message(r: Row, lang: str = "en", cache: dict[tuple, str] | None = None) -> 
     text = i18n.t(f"import.{r.code}", lang, **r.data)
     if r.link_note is not None and r.status != "rejected":
         text += "; " + i18n.t("import.linked", lang, **r.link_note)
+    for code, data in r.notes or ():
+        text += "; " + i18n.t(f"import.{code}", lang, **data)
     if key is not None:
         cache[key] = text  # type: ignore[index]
     return text

@@ -3,34 +3,32 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from frontdesk.rules import phones
-from frontdesk.store.models import (
-    Client,
-    FollowUp,
-    Person,
-    Phone,
-    RegisterEntry,
-    Staff,
-    StaffEvent,
-)
+from frontdesk.store.models import Client, FollowUp, Person, Phone, RegisterEntry, Staff
 from sqlmodel import select
 
 from .. import clientbook
-from ..base import FRONTLINE, Ctx, dumps
-from .parse import _compact, _Parser, _Reject
+from ..base import Ctx
+from .parse import _Parser, _Reject
+from .staffing import _Staffing
 from .table import Progress, Row, Table
 from .writer import _Writer
 
 
-class _Import(_Writer):
+class _Import(_Staffing, _Writer):
     """One import inside one transaction: check every row, then write in batches."""
 
-    def __init__(self, c: Ctx, src: Path, table: Table, progress: Progress | None):
+    def __init__(self, c: Ctx, src: Path, table: Table, progress: Progress | None, dry_run: bool = False,
+                 advisor_map: dict[str, str] | None = None, create_staff: bool = False):
         self.c = c
+        self.dry_run = dry_run
+        self.advisor_map = dict(advisor_map or {})
+        self.create_staff = create_staff
         self.src = src
         self.rows = table.rows
         self.progress = progress or (lambda stage, done, total: None)
@@ -39,6 +37,9 @@ class _Import(_Writer):
         self.staff: dict[str, Staff] = {}
         self.compact: dict[str, Staff] = {}
         self.created: dict[str, int] = defaultdict(int)
+        self.unknown: dict[str, list[Row]] = {}  # advisors not on the staff, unmapped: the rows they own
+        self.mapped: dict[str, tuple[str, list[Row]]] = {}  # as written → (staff member, rows)
+        self.added: dict[str, list[Row]] = {}  # created as inactive staff → rows
 
     # ------------------------------------------------------------------------------
     def run(self) -> dict[str, Any]:
@@ -54,76 +55,14 @@ class _Import(_Writer):
             if i % 2000 == 0:
                 self.progress("check", i, n)
         self.progress("check", n, n)
+        if any(r.also_call for r in self.rows):
+            self.rows[:] = _split_ticked(self.rows)
         self._load_staff()
         self._staff_rows([r for r in self.rows if r.kind == "staff" and not r.status])
         rows = [r for r in self.rows if r.kind in ("visit", "call", "followup") and not r.status]
         self._advisors(rows)
         rows = sorted((r for r in rows if not r.status), key=lambda r: (r.at, r.seq))
-        return self._clients(rows)
-
-    # staff --------------------------------------------------------------------------
-    def _load_staff(self) -> None:
-        for st in self.c.s.exec(select(Staff)).all():
-            self._know(st)
-
-    def _know(self, st: Staff) -> None:
-        self.staff[st.name] = st
-        self.compact.setdefault(_compact(st.name), st)
-
-    def _find_staff(self, name: str) -> Staff | None:
-        return self.staff.get(name) or self.compact.get(_compact(name))
-
-    def _staff_rows(self, rows: list[Row]) -> None:
-        c = self.c
-        for r in sorted(rows, key=lambda r: (r.role == "trainee", r.seq)):  # mentors before their trainees
-            st = self._find_staff(r.name)
-            if st is not None:
-                if st.project_id != self.pid or not st.active:
-                    r.reject("staff_other_project", name=st.name)
-                else:
-                    r.done("merged", "staff_exists", name=st.name, staff_role=st.role)
-                continue
-            mentor = None
-            if r.mentor:
-                mentor = self._find_staff(r.mentor)
-                if mentor is None or mentor.project_id != self.pid or mentor.role not in ("advisor", "pm"):
-                    r.reject("unknown_mentor", mentor=r.mentor)
-                    continue
-            elif r.role == "trainee":
-                r.reject("trainee_needs_mentor")
-                continue
-            st = Staff(project_id=self.pid, name=r.name, initials=clientbook.initials(r.name), role=r.role,
-                       mentor_id=mentor.id if mentor else None, pin_hash=None, joined_on=r.day or c.today,
-                       created_at=c.at)
-            c.s.add(st)
-            c.s.flush()
-            c.s.add(StaffEvent(staff_id=st.id, project_id=self.pid, kind="added",
-                               data=dumps({"role": r.role, "imported": self.src.name, "row": r.label}),
-                               by_id=c.user().id, at=c.at, day=c.today, recorded_at=c.recorded_at))
-            self._know(st)
-            self.created["staff"] += 1
-            r.done("imported", "staff_added", name=st.name, staff_role=st.role)
-            r.entry = "staff"
-
-    def _advisors(self, rows: list[Row]) -> None:
-        known: dict[str, tuple[int | None, str, str, dict[str, Any]]] = {}  # name as written → verdict
-        code = self.c.project.code
-        for r in rows:
-            got = known.get(r.advisor_name)
-            if got is None:
-                st = self._find_staff(r.advisor_name)
-                if st is None:
-                    got = (None, r.advisor_name, "unknown_advisor", {"advisor": r.advisor_name, "project": code})
-                elif st.project_id != self.pid or not st.active:
-                    got = (None, st.name, "advisor_other_project", {"advisor": st.name, "project": code})
-                elif st.role not in FRONTLINE:
-                    got = (None, st.name, "not_frontline", {"advisor": st.name, "staff_role": st.role})
-                else:
-                    got = (st.id, st.name, "", {})
-                known[r.advisor_name] = got
-            r.advisor_id, r.advisor_name = got[0], got[1]
-            if got[0] is None:
-                r.reject(got[2], **got[3])
+        return {**self._clients(rows), "advisors": self.advisors_said()}
 
     # clients ------------------------------------------------------------------------
     def _db_phones(self, e164s: set[str]) -> dict[str, tuple[int, int, str, str]]:
@@ -147,7 +86,8 @@ class _Import(_Writer):
 
     def _clients(self, rows: list[Row]) -> dict[str, Any]:
         c = self.c
-        db = self._db_phones({r.e164 for r in rows} | {r.related for r in rows if r.related})
+        db = self._db_phones({r.e164 for r in rows} | {r.related for r in rows if r.related}
+                             | {e for r in rows for e in r.more_phones})
         # household links (R2.5): phones joined into one client; two clients already on record stay apart
         parent: dict[str, str] = {}
 
@@ -159,6 +99,18 @@ class _Import(_Writer):
 
         root_db: dict[str, int] = {e: v[0] for e, v in db.items()}
         for r in rows:
+            for e in r.more_phones:  # numbers written in one cell: one person's
+                ra, rb = find(r.e164), find(e)
+                if ra == rb:
+                    continue
+                da, dbc = root_db.get(ra), root_db.get(rb)
+                if da is not None and dbc is not None and da != dbc:
+                    r.more_phones = tuple(x for x in r.more_phones if x != e)
+                    r.say("phone_elsewhere", phone=phones.masked_of(e), client=dbc)
+                    continue
+                parent[rb] = ra
+                if da is None and dbc is not None:
+                    root_db[ra] = dbc
             if not r.related:
                 continue
             ra, rb = find(r.e164), find(r.related)
@@ -188,6 +140,7 @@ class _Import(_Writer):
         first_row: dict[str, Row] = {}
         db_person_updates: dict[int, dict[str, Any]] = {}
         links: list[tuple[Row, str]] = []
+        more: list[tuple[str, tuple[str, int]]] = []  # (a row's other number, the person it is written for)
 
         def client_key(e164: str) -> tuple[str, int]:
             root = find(e164)
@@ -248,6 +201,11 @@ class _Import(_Writer):
             if ck[0] == "new":
                 history[ck[1]].append(r)
             _key, new = person(r.e164, r.name, r.relation)
+            for e in r.more_phones:
+                if e not in person_of and e not in db:
+                    person_of[e] = _key
+                    more.append((e, _key))
+                    first_row.setdefault(e, r)
             if r.kind == "followup":
                 r.done("imported", "followup")
             elif new:
@@ -262,7 +220,8 @@ class _Import(_Writer):
                 first_row.setdefault(r.related, r)
                 links.append((r, r.related))
                 r.link_note = {"kin": r.relation, "related": phones.masked_of(r.related)}
-        return self._write(rows, new_clients, new_people, person_of, client_key, db_person_updates, links, history)
+        return self._write(rows, new_clients, new_people, person_of, client_key, db_person_updates, links, history,
+                           more)
 
     def _dedupe(self, rows: list[Row], db: dict[str, tuple[int, int, str, str]], find: Callable[[str], str],
                 root_db: dict[str, int]) -> list[Row]:
@@ -307,3 +266,15 @@ class _Import(_Writer):
                 continue
             out.append(r)
         return out
+
+
+def _split_ticked(rows: list[Row]) -> list[Row]:
+    """Rows with both 来访 and 来电 ticked: a page in each register (the call after the visit in the report)."""
+    out: list[Row] = []
+    for r in rows:
+        out.append(r)
+        if r.also_call and not r.status:
+            r.say("both_ticked")
+            twin = replace(r, kind="call", also_call=False, notes=list(r.notes or []))
+            out.append(twin)
+    return out

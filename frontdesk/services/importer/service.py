@@ -14,7 +14,8 @@ from ..base import Base
 from ..errors import BadInput
 from .report import message, write_report
 from .run import _Import
-from .table import EXTENSIONS, ImportFailed, Progress, _DryRun, read_table
+from .read import read_table
+from .table import EXTENSIONS, ImportFailed, Progress, _DryRun
 
 
 def check_paths(path: str | os.PathLike[str] | None, report: str | os.PathLike[str] | None) -> tuple[Path, Path]:
@@ -56,9 +57,12 @@ def collector_paused() -> Iterator[None]:
 class ImportService(Base):
     def import_file(self, path: str | os.PathLike[str], dry_run: bool = False,
                     report: str | os.PathLike[str] | None = None, actor: str | None = None,
-                    project: str | None = None, lang: str = "en", progress: Progress | None = None) -> dict[str, Any]:
+                    project: str | None = None, lang: str = "en", progress: Progress | None = None,
+                    advisor_map: dict[str, str] | None = None, create_staff: bool = False) -> dict[str, Any]:
         """Import a CSV or xlsx file of registers, follow-ups and staff (PM or GM). All or nothing;
-        `dry_run` does everything and rolls back. Writes the row report; returns the counts."""
+        `dry_run` does everything and rolls back. Writes the row report; returns the counts.
+        Advisors the staff does not know: `advisor_map` (as written → a staff member's name) or
+        `create_staff` (inactive, no PIN); a dry run lists them, an import without either refuses."""
         src, report_path = check_paths(path, report)
         with self.op(actor, project, write=False) as c:  # who may, before a long file is read
             c.require("pm", "gm", rule="R2.1", code="pm_imports")
@@ -68,7 +72,7 @@ class ImportService(Base):
                 try:
                     with self.op(actor, project) as c:
                         c.require("pm", "gm", rule="R2.1", code="pm_imports")
-                        result = _Import(c, src, table, progress).run()
+                        result = _Import(c, src, table, progress, dry_run, advisor_map, create_staff).run()
                         if dry_run:
                             raise _DryRun(result)
                 except _DryRun as dry:
@@ -83,4 +87,6 @@ class ImportService(Base):
                 "file": str(src.resolve()), **result,
                 "rejected_rows": [{"sheet": r.sheet, "row": r.number, "type": r.kind or None, "code": r.code,
                                    "message": message(r, lang)} for r in rejected],
-                "ignored_columns": table.ignored_columns, "skipped_sheets": table.skipped_sheets}
+                "ignored_columns": table.ignored_columns, "skipped_sheets": table.skipped_sheets,
+                "skipped_rows": table.skipped_rows,
+                "dates": [ctx.summary() for ctx in table.contexts if ctx.used or ctx.kind]}

@@ -1,18 +1,15 @@
-"""The import's vocabulary (headers, type and role words), its rows, and reading a CSV or xlsx file into them."""
+"""The import's vocabulary (headers, type and role words) and its rows (read.py reads a file into them)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from ..base import MAX_NAME
-from ..errors import BadInput, FrontdeskError
+from ..errors import FrontdeskError
 
 Progress = Callable[[str, int, int], None]  # (stage "check" | "write", done, total)
 
@@ -24,16 +21,22 @@ CHUNK = 5000
 # canonical field → accepted headers (compared normalised: NFKC, lower case, no spaces, _ - * :
 # or bracketed parts; "日期/date" is tried as 日期 and as date)
 FIELDS: dict[str, tuple[str, ...]] = {
-    "date": ("日期", "来访日期", "来电日期", "跟进日期", "登记日期", "入职日期", "date", "day"),
-    "time": ("时间", "来访时间", "来电时间", "跟进时间", "time"),
+    "date": ("日期", "来访日期", "来电日期", "到访日期", "跟进日期", "登记日期", "入职日期", "date", "day"),
+    "time": ("时间", "来访时间", "来电时间", "跟进时间", "time"),  # the date, when no column is the date
     "type": ("类型", "类别", "记录类型", "type", "rowtype"),
+    "channel": ("方式", "来访方式", "渠道", "来源", "channel", "source"),  # a word that names no register defers
+    "tick_visit": ("来访", "到访", "visit", "visited"),  # tick columns: √ in one, or the other
+    "tick_call": ("来电", "进线", "call", "called"),
     "register": ("登记本", "登记表", "登记簿", "register", "book"),
     "name": ("姓名", "客户姓名", "客户", "客户名称", "名字", "员工姓名", "name", "client", "clientname"),
-    "phone": ("电话", "手机", "手机号", "手机号码", "联系电话", "客户电话", "电话号码", "phone", "mobile", "tel",
-              "telephone"),
-    "advisor": ("置业顾问", "顾问", "接待顾问", "接待人", "接听人", "跟进人", "advisor", "consultant", "agent"),
+    "phone": ("电话", "手机", "手机号", "手机号码", "联系电话", "客户电话", "电话号码", "联系方式", "phone", "mobile",
+              "tel", "telephone", "contact"),
+    "advisor": ("置业顾问", "顾问", "接待顾问", "接待人", "接听人", "跟进人", "销售", "销售顾问", "经办人", "advisor",
+                "consultant", "agent", "sales"),
     "outcome": ("结果", "跟进结果", "接通情况", "outcome", "result"),
     "note": ("备注", "内容", "跟进内容", "说明", "note", "notes", "remark", "remarks"),
+    "intent": ("意向", "意向房型", "需求", "意向户型", "意向面积", "购房需求", "intent", "interest", "wants"),
+    "seq": ("序号", "no", "#"),
     "score": ("诚意度", "score", "sincerity"),
     "relation": ("关系", "与客户关系", "家庭关系", "relation", "relationship"),
     "related_phone": ("关联电话", "关联客户电话", "家属电话", "relatedphone", "related"),
@@ -194,6 +197,18 @@ class Row:
     client: int | None = None
     entry: str = ""
     dup_of: "Row | None" = None
+    ctx: Any = None  # the dates.Context of the row's table
+    notes: list[tuple[str, dict[str, Any]]] | None = None  # what the report adds: (message key, values)
+    intent: str = ""
+    more_phones: tuple[str, ...] = ()  # other numbers in the phone cell: the same person's
+    extension: str = ""
+    also_call: bool = False  # 来访 and 来电 both ticked: a page in each register
+
+    def say(self, code: str, **data: Any) -> None:
+        """A note for the report: how the row was read (a date's year, a register, a number)."""
+        if self.notes is None:
+            self.notes = []
+        self.notes.append((code, data))
 
     @property
     def label(self) -> str:
@@ -211,144 +226,5 @@ class Table:
     rows: list[Row]
     ignored_columns: list[str]
     skipped_sheets: list[str]
-
-
-def _header_row(cells: list[Any]) -> dict[int, str] | None:
-    cols: dict[int, str] = {}
-    for i, c in enumerate(cells):
-        f = field_of(c)
-        if f is not None:
-            cols[i] = f
-    return cols if len(set(cols.values())) >= 2 else None
-
-
-def _rows_of(sheet: str | None, records: Iterable[list[Any]], start_seq: int, ignored: list[str]) -> list[Row] | None:
-    """The data rows of one table: the header is the first of the first rows naming two fields."""
-    it = iter(records)
-    header: list[Any] | None = None
-    cols: dict[int, str] | None = None
-    number = 0
-    for cells in it:
-        number += 1
-        cols = _header_row(list(cells))
-        if cols is not None:
-            header = list(cells)
-            break
-        if number >= HEADER_SCAN:
-            return None
-    if header is None or cols is None:
-        return None
-    names = [_text(h) for h in header]
-    for i, h in enumerate(names):
-        if h and i not in cols and h not in ignored:
-            ignored.append(h)
-    kind = _TYPES.get(_word(sheet)) if sheet else None
-    out: list[Row] = []
-    seq = start_seq
-    width = len(names)
-    keys = [h or f"column {i + 1}" for i, h in enumerate(names)]
-    fields = sorted(cols.items())
-    unique = len(set(cols.values())) == len(cols)  # one column per field: "the first one filled" needs no care
-    for cells in it:
-        number += 1
-        if unique and len(cells) <= width and all(type(c) is str for c in cells):  # a CSV row: text cells only
-            row = [c.strip() for c in cells]
-            n = len(row)
-            raw = {k: c for k, c in zip(keys, row) if c}
-            if not raw:
-                continue  # a blank row
-            vals = {f: row[i] for i, f in fields if i < n and row[i]}
-            # cells that repeat their column's header (a map of == counts two blanks too: recount then)
-            same = sum(map(str.__eq__, row, names))
-            if same >= 2:
-                same = sum(1 for c, h in zip(row, names) if c and c == h)
-        else:
-            raw, vals, same = _cells(cells, names, keys, cols)
-            if not raw:
-                continue  # a blank row
-        r = Row(seq, sheet, number, raw, vals, kind)
-        seq += 1
-        if same >= 2:
-            r.reject("repeated_header")  # registers of several months pasted one under another
-        out.append(r)
-    return out
-
-
-def _cells(cells: list[Any], names: list[str], keys: list[str], cols: dict[int, str]) -> tuple[dict[str, Any], dict[str, Any], int]:
-    """One row's cells: header → cell as written (JSON-ready), field → cell, and how many repeat their header."""
-    width = len(names)
-    raw: dict[str, Any] = {}
-    vals: dict[str, Any] = {}
-    same = 0
-    for i, c in enumerate(cells):
-        if c is None:
-            continue
-        if isinstance(c, str):
-            c = c.strip()
-            if not c:
-                continue
-            if i < width and c == names[i]:
-                same += 1
-        raw[keys[i] if i < width else f"column {i + 1}"] = (
-            c if isinstance(c, (str, int, float)) else _text(c))  # the source row, JSON-ready
-        f = cols.get(i)
-        if f is not None and f not in vals:
-            vals[f] = c  # several columns for one field: the first one filled
-    return raw, vals, same
-
-
-def _decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise BadInput("file", "is neither UTF-8 nor GBK text: save the CSV as UTF-8")
-
-
-def read_table(path: Path, progress: Progress | None = None) -> Table:
-    ignored: list[str] = []
-    skipped: list[str] = []
-    if path.suffix.lower() == ".csv":
-        text = _decode(path.read_bytes())
-        first = next((ln for ln in text.splitlines() if ln.strip()), "")
-        delim = max(",\t;", key=first.count) if first else ","
-        try:
-            rows = _rows_of(None, csv.reader(io.StringIO(text, newline=""), delimiter=delim), 0, ignored)
-        except csv.Error as exc:
-            raise BadInput("file", f"is not a readable CSV file ({exc})") from None
-        if rows is None:
-            raise BadInput("file", f"no header row in the first {HEADER_SCAN} rows: name the columns "
-                                   "(日期/date, 电话/phone, 置业顾问/advisor, …)")
-        return Table(rows, ignored, skipped)
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise BadInput("file", f"is not a readable xlsx workbook ({type(exc).__name__})") from None
-    out: list[Row] = []
-    total = sum(ws.max_row or 0 for ws in wb.worksheets)
-    done = 0
-
-    def counted(ws: Any) -> Iterable[list[Any]]:  # openpyxl is slow on big sheets: show it moving
-        nonlocal done
-        for r in ws.iter_rows(values_only=True):
-            done += 1
-            if progress is not None and done % 2000 == 0:
-                progress("read", done, max(total, done))
-            yield list(r)
-
-    try:
-        for ws in wb.worksheets:
-            rows = _rows_of(ws.title, counted(ws), len(out), ignored)
-            if rows is None:
-                skipped.append(ws.title)
-                continue
-            out.extend(rows)
-    finally:
-        wb.close()
-    if not out and len(skipped) == len(wb.worksheets):
-        raise BadInput("file", f"no sheet has a header row in its first {HEADER_SCAN} rows: name the columns "
-                               "(日期/date, 电话/phone, 置业顾问/advisor, …)")
-    return Table(out, ignored, skipped)
+    contexts: list[Any] = field(default_factory=list)  # dates.Context of each table read
+    skipped_rows: list[dict[str, Any]] = field(default_factory=list)  # totals rows: {sheet, row, text}

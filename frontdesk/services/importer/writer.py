@@ -118,7 +118,7 @@ class _Writer:
     def _write(self, rows: list[Row], new_clients: list[dict[str, Any]], new_people: list[dict[str, Any]],
                person_of: dict[str, tuple[str, int]], client_key: Callable[[str], tuple[str, int]],
                db_person_updates: dict[int, dict[str, Any]], links: list[tuple[Row, str]],
-               history: dict[int, list[Row]]) -> dict[str, Any]:
+               history: dict[int, list[Row]], more: list[tuple[str, tuple[str, int]]]) -> dict[str, Any]:
         c = self.c
         c.s.flush()
         sqlite = c.s.connection().dialect.name == "sqlite"
@@ -155,6 +155,9 @@ class _Writer:
         self._insert(Phone, [{"project_id": self.pid, "person_id": person_ids[i], "client_id": people[i]["client_id"],
                               "e164": p["e164"], "tail": phones.tail_of(p["e164"]), "created_at": c.at}
                              for i, p in enumerate(new_people)])
+        self._insert(Phone, [{"project_id": self.pid, "person_id": person_ids[k[1]] if k[0] == "new" else k[1],
+                              "client_id": cid(client_key(e164)), "e164": e164, "tail": phones.tail_of(e164),
+                              "created_at": c.at} for e164, k in more])
         if db_person_updates:
             pt = Person.__table__
             for pid_, upd in db_person_updates.items():
@@ -241,7 +244,8 @@ class _Writer:
         for r in self.rows:
             if r.dup_of is not None:
                 r.entry, r.client = r.dup_of.entry, r.dup_of.client
-        self.created.update(clients=len(new_clients), people=len(new_people), followups=len(fus),
+        self.created.update(clients=len(new_clients), people=len(new_people), phones=len(new_people) + len(more),
+                            followups=len(fus),
                             links=len(link_values), visits=sum(1 for r in rows if r.kind == "visit"),
                             calls=sum(1 for r in rows if r.kind == "call"))
         reasons = [Reason("R2.1", "import_appended", {"first": f"{book}#{a}", "last": f"{book}#{b}"})

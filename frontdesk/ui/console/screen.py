@@ -17,8 +17,9 @@ TABS = (("roster", RosterPane), ("approvals", ApprovalsPane), ("crossings", Cros
 
 
 class ConsoleScreen(Screen[None]):
-    BINDINGS = [Binding("question_mark", "app.help", "Help"), Binding("escape", "back", "Desk"), Binding("r", "reload", "Reload", show=False),
-                Binding("o", "outbox", "Outbox")] + [
+    BINDINGS = [Binding("question_mark", "app.help", "Help"), Binding("escape", "back", "Desk"),
+                Binding("r", "reload", "Reload", show=False), Binding("o", "outbox", "Outbox"),
+                Binding("i", "import_file", "Import", show=False)] + [
         Binding(str(i), f"tab('{name}')", name.title(), show=False) for i, (name, _p) in enumerate(TABS, 1)]
 
     def compose(self) -> ComposeResult:
@@ -46,6 +47,11 @@ class ConsoleScreen(Screen[None]):
         from .panes_outbox import OutboxScreen  # outbound notices (issue 6, part 4)
 
         self.app.push_screen(OutboxScreen())
+
+    def action_import_file(self) -> None:
+        from .importer import ImportScreen  # the PM imports registers (issue 16, item 7)
+
+        self.app.push_screen(ImportScreen())
 
     def action_reload(self) -> None:
         for pane in self.query(Pane):

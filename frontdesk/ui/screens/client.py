@@ -77,7 +77,9 @@ class ClientScreen(ModalScreen[None]):
         lines += ["", f"[b]{t('ui.register_entries')}[/b]"]
         for e in h["entries"]:
             book = t("word.visitor_register" if e["register"] == "visit" else "word.call_register")
-            lines.append(f"  {e['day']} {book} #{e['entry']}  {t('word.route.' + e['route'])}  {e['advisor']}")
+            said = "  ".join(x for x in (e.get("intent", ""), e.get("note", "")) if x)
+            lines.append(f"  {e['day']} {book} #{e['entry']}  {t('word.route.' + e['route'])}  {e['advisor']}"
+                         + (f"  {said}" if said else ""))
         lines += ["", f"[b]{t('word.followup')}[/b]"]
         for f in h["followups"]:
             ok = t("word.reached") if f["outcome"] == "reached" else t("word.unreachable")
