@@ -129,7 +129,7 @@ async def test_the_pm_drill_from_the_desk_leaves_the_live_database_alone(sv, db_
     assert heads_after == heads, "the register chains moved"
     assert not sandbox.exists(), "the sandbox was left behind"
     if record:
-        assert after == {**before, "staffevent": before["staffevent"] + 1}
+        assert after == {**before, "staffevent": before["staffevent"] + 1, "journal": before["journal"] + 1}  # and its seal
         got = sv.drills.results(SUN, actor=PM)
         assert len(got) == 1 and got[0]["set"] == "default" and got[0]["by"] == PM
         assert 0 <= got[0]["score"] < 100 and got[0]["visitors"] == 10

@@ -145,7 +145,17 @@ class DeskScreen(Screen[None]):
         """Another counter (or this one) committed: re-read if it changed what the desk shows."""
         from ..live import DESK, touches
 
-        if touches(tables, DESK):
+        if not touches(tables, DESK):
+            return
+        if any(w.group == "desk-load" and not w.is_finished for w in self.workers):
+            self._stale = True  # read again once the read under way has painted (not cancelled)
+        else:
+            self.load()
+
+    def _loaded(self, data: dict[str, Any]) -> None:
+        self.data = data
+        if getattr(self, "_stale", False):
+            self._stale = False
             self.load()
 
     @work(thread=True, exclusive=True, group="desk-load")
@@ -168,7 +178,7 @@ class DeskScreen(Screen[None]):
         except FrontdeskError as exc:
             app.call_from_thread(self.notify, app.error_text(exc), severity="error")  # type: ignore[attr-defined]
             return
-        app.call_from_thread(setattr, self, "data", data)
+        app.call_from_thread(self._loaded, data)
 
     def watch_data(self, data: dict[str, Any] | None) -> None:
         if data is None:
