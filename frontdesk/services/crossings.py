@@ -17,6 +17,18 @@ from .base import Base, Ctx, clean_text, dumps
 from .errors import BadInput, Refused
 
 
+# the entries that place their advisor in a crossing's order without owning (R4.1, R2.4): a referral
+# pre-registration, a call answered for a client someone else held, the visit that raised the crossing
+CLAIM_ROUTES = ("referral", "held", "crossing")
+
+
+def is_claim_entry(e: RegisterEntry, advisor: int) -> bool:
+    """Is `e` a register entry of `advisor` for the client, as R4.1 orders a crossing by them?"""
+    if e.effect == protection.REGISTER and e.owner_id == advisor:
+        return True
+    return e.advisor_id == advisor and e.route in CLAIM_ROUTES
+
+
 def claim_facts(c: Ctx, client_id: int, advisor: int, until_day=None) -> crossings.Claim:  # noqa: ANN001
     """An advisor's register entries and valid contacts for the client, as R4.1–R4.3 read them."""
     ids = clientbook.group(c, client_id)
@@ -24,11 +36,7 @@ def claim_facts(c: Ctx, client_id: int, advisor: int, until_day=None) -> crossin
                        .order_by(RegisterEntry.at, RegisterEntry.id)).all()
     void = clientbook.voided(list(entries))
     entries = [e for e in entries if (e.book, e.number) not in void and e.kind != "amend"]
-    # a referral pre-registration is a claim only until the person is registered (R2.4)
-    registered = any(e.effect == protection.REGISTER for e in entries)
-    mine = [e for e in entries if (e.effect == protection.REGISTER and e.owner_id == advisor)
-            or (e.advisor_id == advisor and e.kind == "referral" and not registered)
-            or (e.advisor_id == advisor and e.route == "crossing")]
+    mine = [e for e in entries if is_claim_entry(e, advisor)]
     if not mine:
         return crossings.Claim(advisor, None, None, None)
     first = mine[0]
