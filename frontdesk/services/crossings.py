@@ -17,38 +17,19 @@ from .base import Base, Ctx, clean_text, dumps
 from .errors import BadInput, Refused
 
 
-# the entries that place their advisor in a crossing's order without owning (R4.1, R2.4): a referral
-# pre-registration, a call answered for a client someone else held, the visit that raised the crossing
-CLAIM_ROUTES = ("referral", "held", "crossing")
-
-
-def is_claim_entry(e: RegisterEntry, advisor: int) -> bool:
-    """Is `e` a register entry of `advisor` for the client, as R4.1 orders a crossing by them?"""
-    if e.effect == protection.REGISTER and e.owner_id == advisor:
-        return True
-    return e.advisor_id == advisor and e.route in CLAIM_ROUTES
-
-
 def claim_facts(c: Ctx, client_id: int, advisor: int, until_day=None) -> crossings.Claim:  # noqa: ANN001
     """An advisor's register entries and valid contacts for the client, as R4.1–R4.3 read them."""
     ids = clientbook.group(c, client_id)
     entries = c.s.exec(select(RegisterEntry).where(RegisterEntry.client_id.in_(ids))  # type: ignore[union-attr]
                        .order_by(RegisterEntry.at, RegisterEntry.id)).all()
     void = clientbook.voided(list(entries))
-    entries = [e for e in entries if (e.book, e.number) not in void and e.kind != "amend"]
-    mine = [e for e in entries if is_claim_entry(e, advisor)]
-    if not mine:
-        return crossings.Claim(advisor, None, None, None)
-    first = mine[0]
-    contacts = [(e.day, f"{e.book}#{e.number}") for e in mine if e.effect == protection.REGISTER]
+    facts = [crossings.Entry(e.at, e.day, f"{e.book}#{e.number}", e.effect, e.route, e.owner_id, e.advisor_id)
+             for e in entries if (e.book, e.number) not in void and e.kind != "amend"]
     fus = c.s.exec(select(FollowUp, FollowUpVerification)
                    .join(FollowUpVerification, FollowUpVerification.followup_id == FollowUp.id, isouter=True)
                    .where(FollowUp.client_id.in_(ids), FollowUp.advisor_id == advisor)).all()  # type: ignore[union-attr]
-    contacts += [(fu.day, f"followup#{fu.id}") for fu, ver in fus if fu.outcome == "reached" or ver is not None]
-    if until_day is not None:
-        contacts = [x for x in contacts if x[0] <= until_day]
-    last = max(contacts) if contacts else (None, None)
-    return crossings.Claim(advisor, first.at, first.day, f"{first.book}#{first.number}", last[0], last[1])
+    valid = [(fu.day, f"followup#{fu.id}") for fu, ver in fus if fu.outcome == "reached" or ver is not None]
+    return crossings.claim_of(advisor, facts, valid, until_day)
 
 
 def propose(c: Ctx, client_id: int, holder: int, claimant: int) -> crossings.Proposal:

@@ -57,7 +57,7 @@ def _decide(c: Ctx, phone: str, name: str | None, asks_for: str | None, visited_
 
     `watching`: a preview only — a trainee in shadow mode may watch the routing (R5.1)."""
     if not watching:
-        _frontline(c, "receptions", solo_ok=True)
+        _frontline(c, "receptions", solo_ok=not assign)  # an override is the PM's, never a trainee's
     ph = clientbook.parse_phone(phone)
     nm = clean_text(name, "name")
     asked = c.staff(asks_for, "asks_for") if asks_for else None
