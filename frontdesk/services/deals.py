@@ -311,16 +311,17 @@ def _facts(c: Ctx, found: clientbook.Found, amount: Decimal, closer: Staff, u: U
 
 def _neither(c: Ctx, ids: list[int], own: Any) -> tuple[bool, frozenset[int], str | None]:
     """The crossings on this client decided "neither" (R8): only their two advisors lose the credit,
-    and only of the deal they concerned — once the client lapsed after the decision, whoever owns
-    it later by R2.2 is credited as usual."""
+    and only of the deal they concerned — once the client lapsed after the decision and someone
+    owns it anew by R2.2, that owner is credited as usual, whoever they are."""
     rows = c.s.exec(select(Crossing, CrossingDecision).join(CrossingDecision).where(
         Crossing.client_id.in_(ids), CrossingDecision.outcome == "neither")  # type: ignore[union-attr]
         .order_by(CrossingDecision.id)).all()
-    live = [(cr, dec) for cr, dec in rows if not any(day > dec.day for _adv, day in own.lapses)]
-    if not live:
+    if not rows:
         return False, frozenset(), None
-    parties = frozenset(a for cr, _dec in live for a in (cr.holder_id, cr.claimant_id))
-    return True, parties, f"crossing#{live[-1][0].id}"
+    anew = own.owner is not None
+    barred = [cr for cr, dec in rows if not (anew and any(day > dec.day for _adv, day in own.lapses))]
+    parties = frozenset(a for cr in barred for a in (cr.holder_id, cr.claimant_id))
+    return True, parties, f"crossing#{rows[-1][0].id}"
 
 
 def _transfer(c: Ctx, ids: list[int]) -> credit_rules.Transfer | None:
