@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from frontdesk.rules import crossings, protection
+from frontdesk.rules import crossings
 from frontdesk.rules.reasons import Reason
 from frontdesk.store.models import Client, Crossing, CrossingDecision, FollowUp, FollowUpVerification, RegisterEntry
 
