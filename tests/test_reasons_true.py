@@ -27,7 +27,7 @@ def demo(tmp_path_factory):
     load_demo(str(path), TODAY)
     sv = open_services(str(path), Clock(fixed_local=datetime(2026, 11, 27, 9, 0)))
     q = lambda sql, params=(): rows(path, sql, params)  # noqa: E731
-    reasoncheck.watch(sv, q)  # every answer below is checked as it is returned
+    reasoncheck.watch(sv)  # every answer below is checked as it is returned
     yield sv, q
     sv.close()
 

@@ -71,7 +71,7 @@ class Office:
         self.clock = Clock(parse_local(START))
         self.sv: Services = open_services(str(path), self.clock)
         # every owner answer, routing card and crossing proposal checked against the registers
-        reasoncheck.watch(self.sv, self.rows)
+        reasoncheck.watch(self.sv)
 
     # time ---------------------------------------------------------------------
     def at(self, when: str) -> None:
