@@ -50,6 +50,10 @@ class DealFacts:
     duty_share: Decimal = Decimal(0)  # % to a duty advisor who took the deal on the spot (R3.2)
     duty_on_spot: int | None = None  # that duty advisor, when the closer served the owner's client as duty
     neither: bool = False  # a crossing on this client ended in "neither" (R8)
+    # the advisors still barred by it: its two advisors, until the client lapsed and is owned anew
+    # by R2.2 (then nobody: credited as usual); None: all of them (R8)
+    neither_parties: frozenset[int] | None = None
+    neither_ref: str | None = None  # "crossing#3", cited in the reasons
     referral_reporter: int | None = None  # the advisor of another project who reported and referred (R1.1)
 
 
@@ -99,7 +103,10 @@ def credit(f: DealFacts) -> Credit:
     large = is_large(f.amount, f.threshold)
     reasons: list[Reason] = []
     if f.neither:
-        return Credit(Decimal(0), (), True, large, (Reason("R8", "neither_credited", {}),))
+        credited = f.owner if f.owner is not None else f.closer
+        if f.neither_parties is None or credited in f.neither_parties:
+            return Credit(Decimal(0), (), True, large, (Reason("R8", "neither_credited", {}),))
+        reasons.append(Reason("R8", "neither_not_party", {"advisor": credited, "crossing": f.neither_ref}))
 
     base = money(f.amount)
     if large:

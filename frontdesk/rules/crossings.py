@@ -7,11 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Sequence
 
-from .protection import window_end
+from .protection import REGISTER, window_end
 from .reasons import Reason
 
 DEAL_CLAIM_DAYS = 7  # R4.4
+# entries that place their advisor in a crossing's order without making them the owner (R4.1, R2.4):
+# a referral pre-registration, a call answered for a client someone else held, the visit that
+# raised the crossing. A duty reception is written on the owner's behalf: not the duty advisor's.
+CLAIM_ROUTES = ("referral", "held", "crossing")
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,42 @@ class Claim:
     # the rule uses the earlier advisor's
     last_contact: date | None = None
     last_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A register entry of the client (visitor or call register), as R4.1 reads it."""
+
+    at: datetime
+    day: date
+    ref: str  # "visit#12", "call#3"
+    effect: str  # protection.REGISTER or NONE
+    route: str
+    owner: int | None
+    advisor: int | None
+
+
+def is_claim_entry(e: Entry, advisor: int) -> bool:
+    """Is `e` a register entry of `advisor` for the client, as R4.1 orders a crossing by them?"""
+    if e.effect == REGISTER and e.owner == advisor:
+        return True
+    return e.advisor == advisor and e.route in CLAIM_ROUTES
+
+
+def claim_of(advisor: int, entries: Sequence[Entry], followups: Sequence[tuple[date, str]] = (),
+             until_day: date | None = None) -> Claim:
+    """The advisor's claim: their first register entry for the client, pre-registrations and
+    calls for a client someone else held included (R4.1, R2.4), and their last valid contact —
+    an own registration or a valid follow-up (`followups`: (day, ref)) — up to `until_day`."""
+    mine = sorted((e for e in entries if is_claim_entry(e, advisor)), key=lambda e: (e.at, e.ref))
+    if not mine:
+        return Claim(advisor, None, None, None)
+    first = mine[0]
+    contacts = [(e.day, e.ref) for e in mine if e.effect == REGISTER] + list(followups)
+    if until_day is not None:
+        contacts = [x for x in contacts if x[0] <= until_day]
+    last = max(contacts) if contacts else (None, None)
+    return Claim(advisor, first.at, first.day, first.ref, last[0], last[1])
 
 
 @dataclass(frozen=True)

@@ -97,10 +97,10 @@ def route_visit(f: VisitFacts) -> Routing:
             reasons.append(Reason("R2.4", "referral_honoured", {"advisor": ref.advisor, "date": ref.day, "entry": ref.ref}))
             return _requested(f, ref.advisor, reasons)
         why = "expired" if not within else "not_asked"
-        notes.append(Reason("R2.4", f"referral_{why}", {"advisor": ref.advisor, "date": ref.day, "entry": ref.ref}))
-        if f.asks_for == ref.advisor:
-            # the referral lapsed: an independent client, registered anew by rotation (R2.4)
-            return _with_notes(_rotation(replace(f, asks_for=None), reasons), notes)
+        # an expired pre-registration leaves the referrer no worse off than none: whoever the
+        # visitor asks for is theirs by R3.5, like anyone's (R2.4)
+        notes.append(Reason("R2.4", f"referral_{why}", {"advisor": ref.advisor, "date": ref.day, "entry": ref.ref,
+                                                         "through": protection.window_end(ref.day, f.days)}))
 
     if f.asks_for is not None:
         x = f.asks_for

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from frontdesk.rules import crossings, protection
+from frontdesk.rules import crossings
 from frontdesk.rules.reasons import Reason
 from frontdesk.store.models import Client, Crossing, CrossingDecision, FollowUp, FollowUpVerification, RegisterEntry
 
@@ -23,24 +23,13 @@ def claim_facts(c: Ctx, client_id: int, advisor: int, until_day=None) -> crossin
     entries = c.s.exec(select(RegisterEntry).where(RegisterEntry.client_id.in_(ids))  # type: ignore[union-attr]
                        .order_by(RegisterEntry.at, RegisterEntry.id)).all()
     void = clientbook.voided(list(entries))
-    entries = [e for e in entries if (e.book, e.number) not in void and e.kind != "amend"]
-    # a referral pre-registration is a claim only until the person is registered (R2.4)
-    registered = any(e.effect == protection.REGISTER for e in entries)
-    mine = [e for e in entries if (e.effect == protection.REGISTER and e.owner_id == advisor)
-            or (e.advisor_id == advisor and e.kind == "referral" and not registered)
-            or (e.advisor_id == advisor and e.route == "crossing")]
-    if not mine:
-        return crossings.Claim(advisor, None, None, None)
-    first = mine[0]
-    contacts = [(e.day, f"{e.book}#{e.number}") for e in mine if e.effect == protection.REGISTER]
+    facts = [crossings.Entry(e.at, e.day, f"{e.book}#{e.number}", e.effect, e.route, e.owner_id, e.advisor_id)
+             for e in entries if (e.book, e.number) not in void and e.kind != "amend"]
     fus = c.s.exec(select(FollowUp, FollowUpVerification)
                    .join(FollowUpVerification, FollowUpVerification.followup_id == FollowUp.id, isouter=True)
                    .where(FollowUp.client_id.in_(ids), FollowUp.advisor_id == advisor)).all()  # type: ignore[union-attr]
-    contacts += [(fu.day, f"followup#{fu.id}") for fu, ver in fus if fu.outcome == "reached" or ver is not None]
-    if until_day is not None:
-        contacts = [x for x in contacts if x[0] <= until_day]
-    last = max(contacts) if contacts else (None, None)
-    return crossings.Claim(advisor, first.at, first.day, f"{first.book}#{first.number}", last[0], last[1])
+    valid = [(fu.day, f"followup#{fu.id}") for fu, ver in fus if fu.outcome == "reached" or ver is not None]
+    return crossings.claim_of(advisor, facts, valid, until_day)
 
 
 def propose(c: Ctx, client_id: int, holder: int, claimant: int) -> crossings.Proposal:

@@ -288,8 +288,7 @@ def _facts(c: Ctx, found: clientbook.Found, amount: Decimal, closer: Staff, u: U
     assert found.client.id is not None
     ids = clientbook.group(c, found.client.id)
     own = clientbook.ownership(c, found.client.id)
-    neither = c.s.exec(select(CrossingDecision).join(Crossing).where(
-        Crossing.client_id.in_(ids), CrossingDecision.outcome == "neither")).first() is not None  # type: ignore[union-attr]
+    neither, parties, neither_ref = _neither(c, ids, own)
     dec = c.s.exec(select(LargeDealDecision).where(LargeDealDecision.unit_id == u.id,
                                                    LargeDealDecision.client_id.in_(ids))  # type: ignore[attr-defined]
                    .order_by(LargeDealDecision.id.desc())).first()  # type: ignore[union-attr]
@@ -306,7 +305,23 @@ def _facts(c: Ctx, found: clientbook.Found, amount: Decimal, closer: Staff, u: U
         threshold=Decimal(str(c.setting("large_deal_threshold"))), company_rate=Decimal(c.setting("company_rate")),
         large_decision=decision, assist_shares=shares, transfer=_transfer(c, ids),
         duty_share=Decimal(c.setting("duty_share")), duty_on_spot=closer.id if duty else None, neither=neither,
+        neither_parties=parties, neither_ref=neither_ref,
         referral_reporter=referral.reporter_id if referral else None)
+
+
+def _neither(c: Ctx, ids: list[int], own: Any) -> tuple[bool, frozenset[int], str | None]:
+    """The crossings on this client decided "neither" (R8): only their two advisors lose the credit,
+    and only of the deal they concerned — once the client lapsed after the decision and someone
+    owns it anew by R2.2, that owner is credited as usual, whoever they are."""
+    rows = c.s.exec(select(Crossing, CrossingDecision).join(CrossingDecision).where(
+        Crossing.client_id.in_(ids), CrossingDecision.outcome == "neither")  # type: ignore[union-attr]
+        .order_by(CrossingDecision.id)).all()
+    if not rows:
+        return False, frozenset(), None
+    anew = own.owner is not None
+    barred = [cr for cr, dec in rows if not (anew and any(day > dec.day for _adv, day in own.lapses))]
+    parties = frozenset(a for cr in barred for a in (cr.holder_id, cr.claimant_id))
+    return True, parties, f"crossing#{rows[-1][0].id}"
 
 
 def _transfer(c: Ctx, ids: list[int]) -> credit_rules.Transfer | None:

@@ -22,12 +22,15 @@ from .base import FRONTLINE, Base, Ctx, clean_text, dumps
 from .errors import BadInput, Refused
 
 
-def _frontline(c: Ctx, what: str) -> None:
+def _frontline(c: Ctx, what: str, solo_ok: bool = False) -> None:
+    """Advisors and PMs record receptions and calls; a trainee in induction none (R5.3) — except,
+    with `solo_ok`, the walk-in routing gives them because no other advisor is present (checked
+    by `_solo_only` once routed)."""
     u = c.user()
     if u.role in ("sales-admin", "gm"):
         raise Refused(Reason("R3", "not_frontline", {"role": u.role}),
                       f"{u.name} is {u.role}: {what} are recorded by advisors and PMs")
-    if roster.in_induction(u):
+    if roster.in_induction(u) and not solo_ok:
         raise Refused(Reason("R5.3", "trainee_in_induction", {"advisor": u.id}),
                       f"{u.name} is a trainee in induction (shadow mode): no {what} before the exam")
 
@@ -54,7 +57,7 @@ def _decide(c: Ctx, phone: str, name: str | None, asks_for: str | None, visited_
 
     `watching`: a preview only — a trainee in shadow mode may watch the routing (R5.1)."""
     if not watching:
-        _frontline(c, "receptions")
+        _frontline(c, "receptions", solo_ok=not assign)  # an override is the PM's, never a trainee's
     ph = clientbook.parse_phone(phone)
     nm = clean_text(name, "name")
     asked = c.staff(asks_for, "asks_for") if asks_for else None
@@ -81,7 +84,19 @@ def _decide(c: Ctx, phone: str, name: str | None, asks_for: str | None, visited_
     except routing.RoutingRefused as exc:
         raise Refused(exc.reason, {"nobody_present": "no advisor is present on the roster"}
                       .get(exc.reason.code, exc.reason.code.replace("_", " "))) from None
+    if not watching:
+        _solo_only(c, r)
     return Decision(ph, nm, found, own, r, queue, duty, asked, seen, forced, known.events, office.has_state)
+
+
+def _solo_only(c: Ctx, r: routing.Routing) -> None:
+    """A trainee in induction alone at the counter registers the walk-in routing gives them (R5.3);
+    any other reception before the exam stays refused."""
+    u = c.user()
+    if roster.in_induction(u) and not (r.route == "trainee-solo" and r.advisor == u.id):
+        raise Refused(Reason("R5.3", "trainee_in_induction", {"advisor": u.id}),
+                      f"{u.name} is a trainee in induction (shadow mode): no receptions before the exam "
+                      f"unless alone at the counter")
 
 
 def _people(c: Ctx, found: walkin.Known | None) -> list[dict[str, Any]]:
@@ -202,7 +217,7 @@ class ReceptionService(Base):
                 c.s.add(found.person)
             told: list[str] = []
             if own.owner is not None and own.owner != me.id:
-                reasons = [own.reasons[0], Reason("R2.2", "call_held_by_other", {"owner": own.owner})]
+                reasons = [own.reasons[0], Reason("R2.2", "call_held_by_other", {"owner": own.owner, "advisor": me.id})]
                 kw = dict(effect=protection.NONE, owner_id=own.owner, route="held", kind="entry")
             elif referrer is not None and own.owner is None:
                 reasons = [Reason("R2.4", "referral_claim", {"advisor": me.id, "referred_by": clientbook.label(referrer, True)})]

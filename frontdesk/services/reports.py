@@ -22,6 +22,7 @@ from .errors import BadInput, Refused
 
 OFFICE_OPEN, OFFICE_CLOSE = time(9, 0), time(18, 0)  # the hours a rostered advisor counts as present
 STATUSES = ("open", "in_progress", "closed")
+COMPANY_WIDE = ("sales-admin", "gm")  # the sales management department and the GM (R10)
 KINDS = ("complaint", "suggestion")
 
 
@@ -197,20 +198,22 @@ class ReportService(Base):
             c.s.add(row)
             c.s.flush()
             c.s.add(ComplaintEvent(complaint_id=row.id, status="open", by_id=u.id, at=c.at, recorded_at=c.recorded_at))
-            admins = c.s.exec(select(Staff.id).where(Staff.project_id == c.pid, Staff.role == "sales-admin")).all()
+            # the sales management department is company-wide: every sales admin and the GM, of any project (R10)
+            admins = c.s.exec(select(Staff.id).where(Staff.role.in_(COMPANY_WIDE), Staff.active == True)  # type: ignore[attr-defined]  # noqa: E712
+                              .order_by(Staff.id)).all()
             told = c.notify(list(admins), "complaint_received", "R10", {"kind": kind, "id": row.id, "by": u.name})
             return {"complaint": row.id, "kind": kind, "status": "open", "notified": told}
 
     def complaint_status(self, complaint_id: int, status: str, resolution: str | None = None,
                          actor: str | None = None, project: str | None = None) -> dict[str, Any]:
-        """Only the sales admin and the GM move a complaint along or close it (R10)."""
-        with self.op(actor, project) as c:
+        """Only the sales admin and the GM move a complaint along or close it (R10), of any project."""
+        with self.op(actor, project, any_project=True) as c:
             u = c.require("sales-admin", "gm", rule="R10", code="admin_handles_complaints")
             if status not in STATUSES:
                 raise BadInput("status", f"{status!r} is not one of {', '.join(STATUSES)}")
             row = c.s.get(Complaint, complaint_id)
-            if row is None or row.project_id != c.pid:
-                raise BadInput("id", f"no complaint #{complaint_id} in project {c.project.code}")
+            if row is None or (project and row.project_id != c.pid):
+                raise BadInput("id", f"no complaint #{complaint_id}" + (f" in project {c.project.code}" if project else ""))
             text = clean_text(resolution, "resolution", 5000, required=status == "closed")
             last = c.s.exec(select(ComplaintEvent).where(ComplaintEvent.complaint_id == row.id)
                             .order_by(ComplaintEvent.id.desc())).first()  # type: ignore[union-attr]
@@ -221,9 +224,17 @@ class ReportService(Base):
             return {"complaint": row.id, "status": status, "resolution": text}
 
     def complaint_list(self, actor: str | None = None, project: str | None = None) -> list[dict[str, Any]]:
-        with self.op(actor, project, write=False) as c:
+        """The sales admins and the GM list the complaints of every project (R10: company-wide), or
+        of one with --project; a PM their project's; anyone else what they filed."""
+        with self.op(actor, project, write=False, any_project=True) as c:
             u = c.user()
-            q = select(Complaint).where(Complaint.project_id == c.pid)
+            wide = u.role in COMPANY_WIDE
+            if not wide and u.project_id != c.pid:
+                raise Refused(Reason("R1.1", "other_project", {"project": c.project.code}),
+                              f"{u.name} works in another project, not {c.project.code}")
+            q = select(Complaint)
+            if not wide or project:
+                q = q.where(Complaint.project_id == c.pid)
             if u.role not in ("sales-admin", "gm", "pm"):
                 q = q.where(Complaint.by_id == u.id)  # an advisor sees what they filed
             out = []

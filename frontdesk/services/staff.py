@@ -7,7 +7,7 @@ import hmac
 import json
 import os
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -227,9 +227,23 @@ class StaffService(Base):
             if score < mark:
                 raise Refused(Reason("R5.3", "exam_below_mark", {"score": score, "mark": mark}),
                               f"score {score} is below the pass mark {mark}")
+            drill = _passed_drill(c, st, mark)
+            if drill is None:
+                raise Refused(Reason("R5.3", "exam_needs_drill", {"advisor": st.id, "mark": mark}),
+                              f"{st.name} has no passed scenario drill on record (score {mark} or more): the exam "
+                              f"includes one — record it with `frontdesk drill record` first")
             st.exam_passed_on, st.exam_score = c.today, score
             c.s.add(st)
             _event(c, st, "exam_passed", {"score": score})
-            return {**staff_dict(c, st), "reasons": [Reason("R5.3", "exam_passed", {"advisor": st.name, "score": score})]}
+            return {**staff_dict(c, st), "reasons": [Reason("R5.3", "exam_passed", {"advisor": st.name, "score": score}),
+                                                     *c.named([Reason("R5.3", "exam_drill_on_record", {
+                                                         "advisor": st.id, "score": drill[0], "date": drill[1]})])]}
 
 
+def _passed_drill(c: Ctx, st: Staff, mark: int) -> tuple[int, date] | None:
+    """The trainee's best recorded scenario drill at or above the pass mark, (score, day) (R5.3)."""
+    from .drills import KIND
+
+    rows = c.s.exec(select(StaffEvent).where(StaffEvent.staff_id == st.id, StaffEvent.kind == KIND)).all()
+    passed = [(int(json.loads(ev.data)["score"]), ev.day) for ev in rows if int(json.loads(ev.data)["score"]) >= mark]
+    return max(passed) if passed else None

@@ -291,6 +291,7 @@ def test_duty_share_setting(desk: FD) -> None:
 
 
 def test_trainee_first_deal_and_reflection(desk: FD) -> None:
+    desk.ok("drill", "record", "--trainee", CHEN, "--score", "80", as_=PM, at="2026-11-08 09:00")  # R5.3
     desk.ok("trainee", "pass", CHEN, "--score", "85", as_=PM, at="2026-11-08 09:00")
     desk.ok("roster", "set", CHEN, LI, ZHANG, LIU, as_=PM, at="2026-11-08 09:00")
     v = desk.ok("visit", "--phone", P3, "--name", "黄先生", as_=PM, at="2026-11-08 10:00")

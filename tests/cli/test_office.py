@@ -164,6 +164,7 @@ def test_trainee_pass_before_a_week_is_refused(office: FD, unchanged) -> None:  
 
 
 def test_trainee_pass_after_a_week_joins_the_rotation(office: FD) -> None:
+    office.ok("drill", "record", "--trainee", CHEN, "--score", "80", as_=PM, at="2026-11-08 09:55")  # R5.3
     out = office.ok("trainee", "pass", CHEN, "--score", "85", as_=PM, at="2026-11-08 10:00")
     assert out["name"] == CHEN and out["exam_passed_on"] == "2026-11-08" and out["exam_score"] == 85
     assert out["shadow"] is False

@@ -180,9 +180,11 @@ def build(path: Path) -> World:
         sv.staff.init("P2", "江畔花园", actor=GM)
         sv.staff.add("赵经理", "pm", actor=GM, project="P2")
         clock.fixed_local = parse_local("2026-10-09 09:00")
+        sv.drills.record(PASSED, 80, actor=PM)  # the exam's scenario simulation (R5.3)
         sv.staff.trainee_pass(PASSED, 80, actor=PM)
         clock.fixed_local = parse_local("2026-11-01 09:00")
         sv.staff.add(NEWBIE, "trainee", mentor=LI, actor=PM)
+        sv.drills.record(NEWBIE, 75, actor=PM)  # the scenario part of the exam is on record (R5.3)
         sv.roster.set([LI, ZHANG, LIU, PASSED, NEWBIE], actor=PM)
 
         clock.fixed_local = parse_local("2026-11-10 09:00")

@@ -165,6 +165,24 @@ def test_r8_neither_gets_no_credit(f):
     assert ("R8", "neither_credited") in cited(c)
 
 
+# R8 「協商不成雙方均不計入業績」: only the two advisors of that crossing, for the deal it concerned
+@pytest.mark.parametrize(("f", "paid"), [
+    pytest.param(facts(neither=True, neither_parties=frozenset({OWNER, CLOSER})), None, id="R8-owner-is-a-party-no-credit"),
+    pytest.param(facts(owner=None, neither=True, neither_parties=frozenset({CLOSER})), None,
+                 id="R8-unowned-closer-is-a-party-no-credit"),
+    pytest.param(facts(neither=True, neither_parties=frozenset({CLOSER})), OWNER, id="R8-owner-not-a-party-credited"),
+    pytest.param(facts(neither=True, neither_parties=frozenset()), OWNER, id="R8-owned-anew-after-lapse-credited"),
+])
+def test_r8_neither_bars_only_its_parties(f, paid):
+    c = credit(f)
+    if paid is None:
+        assert c.no_credit is True and c.shares == () and ("R8", "neither_credited") in cited(c)
+    else:
+        assert c.no_credit is False and [s.advisor for s in c.shares] == [paid]
+        assert ("R8", "neither_not_party") in cited(c)
+        check_sums(c)
+
+
 @pytest.mark.parametrize(("f", "code"), [
     pytest.param(facts("1000000.01"), "large_needs_pm", id="P2-just-over-threshold-needs-pm-decision"),
     pytest.param(facts("1500000"), "large_needs_pm", id="P2-no-decision-refused"),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+import reasoncheck
 from dbkit import Db, PgDb, checkpoint, copy_db, drop_db, needs_sqlite, new_db, rows, tables
 
 from frontdesk.services import Clock, Services, open_services
@@ -69,6 +70,8 @@ class Office:
         self.path = path
         self.clock = Clock(parse_local(START))
         self.sv: Services = open_services(str(path), self.clock)
+        # every owner answer, routing card and crossing proposal checked against the registers
+        reasoncheck.watch(self.sv)
 
     # time ---------------------------------------------------------------------
     def at(self, when: str) -> None:

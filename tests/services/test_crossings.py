@@ -186,14 +186,15 @@ def test_call_for_a_client_someone_else_holds_is_registered_and_the_owner_told(o
     office.on(4)
     c = office.sv.reception.call(ZHANGSAN, actor=ZHANG)
     assert (c["advisor"], c["owner"], c["notified"]) == (ZHANG, LI, [LI])
-    assert reason(c["reasons"], "call_held_by_other").data == {"owner": LI}
+    assert reason(c["reasons"], "call_held_by_other").data == {"owner": LI, "advisor": ZHANG}
     assert office.inbox_kinds(LI) == [("call_for_owner", "R2.2")]
     own = office.owner(ZHANGSAN)
     assert own["owner"] == LI and own["protected_through"] == nov(8)
     assert office.rows("SELECT book, number FROM registerentry ORDER BY id") == [("visit", 1), ("call", 1)]
 
 
-def test_a_spent_referral_claim_does_not_win_a_later_crossing(office):
+def test_a_referral_pre_registration_places_its_advisor_first_in_a_later_crossing(office):
+    """R2.4/R4.1: the pre-registration is a register entry; it orders 张伟 before 李娜's visit."""
     office.sv.reception.call(LISI, name="李四", actor=ZHANG)  # 张伟's old client
     office.on(2)
     office.sv.reception.call(ZHANGSAN, name="张三", referred_by=LISI, actor=ZHANG)  # referral claim
@@ -205,4 +206,8 @@ def test_a_spent_referral_claim_does_not_win_a_later_crossing(office):
     r = office.visit(ZHANGSAN, asks_for=ZHANG)
     assert r["route"] == "crossing" and r["owner"] == LI
     [case] = office.sv.crossings.list(actor=PM)
-    assert case["proposal"]["winner"] == LI
+    assert case["proposal"]["winner"] == ZHANG
+    order = reason(case["proposal"]["reasons"], "order")
+    assert (order.data["a"], order.data["a_date"], order.data["a_entry"]) == (ZHANG, nov(2), "call#2")
+    assert (order.data["b"], order.data["b_date"]) == (LI, nov(3))
+    assert reason(case["proposal"]["reasons"], "earlier_kept_up").rule == "R4.2"

@@ -525,6 +525,7 @@ def test_r8_crossing_decided_neither_no_credit(office):
 
 def test_r5_5_trainee_first_deal_reflection_pending_until_written(office):
     office.on(8)
+    office.sv.drills.record(CHEN, 80, actor=PM)  # the exam's scenario simulation (R5.3)
     office.sv.staff.trainee_pass(CHEN, 85, actor=PM)
     office.sv.roster.set([CHEN, LI, ZHANG, LIU], actor=PM)
     v = office.visit(ZHANGSAN, name="张三")

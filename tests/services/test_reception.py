@@ -169,12 +169,14 @@ def test_referral_asking_for_the_advisor_within_the_window_is_theirs(office):
     assert office.owner(ZHANGSAN)["owner"] == ZHANG
 
 
-def test_referral_after_the_window_goes_to_rotation(office):
+def test_referral_after_the_window_is_routed_by_r3_5_like_anyone(office):
+    """R2.4: once expired, a person asking for the referrer is routed by R3.5 — never worse off."""
     _referral(office, day=2)
     office.on(10)  # one day past the window (2nd + 7 = 9th)
     r = office.visit(ZHANGSAN, asks_for=ZHANG)
     assert reason(r["reasons"], "referral_expired").rule == "R2.4"
-    assert (r["route"], r["advisor"], r["owner"], r["turn"]) == ("rotation", LI, LI, True)
+    assert reason(r["reasons"], "asked_for").rule == "R3.5"
+    assert (r["route"], r["advisor"], r["owner"], r["turn"]) == ("requested", ZHANG, ZHANG, False)
 
 
 def test_referral_not_asking_for_the_advisor_is_an_independent_client(office):
