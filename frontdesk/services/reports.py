@@ -231,6 +231,6 @@ class ReportService(Base):
                 last = c.s.exec(select(ComplaintEvent).where(ComplaintEvent.complaint_id == row.id)
                                 .order_by(ComplaintEvent.id.desc())).first()  # type: ignore[union-attr]
                 out.append({"complaint": row.id, "kind": row.kind, "text": row.text, "by": c.name_of(row.by_id),
-                            "at": row.at.isoformat(timespec="minutes"), "status": last.status if last else "open",
+                            "at": c.local(row.at).replace(second=0, microsecond=0), "status": last.status if last else "open",
                             "resolution": last.resolution if last else ""})
             return out
