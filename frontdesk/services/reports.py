@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -42,14 +42,13 @@ def _present_hours(c: Ctx, frm: date, to: date, staff_ids: list[int]) -> dict[in
     intervals from the roster log are subtracted."""
     events = c.s.exec(select(RosterEvent).where(RosterEvent.project_id == c.pid, RosterEvent.day >= frm,
                                                 RosterEvent.day <= to).order_by(RosterEvent.at)).all()
-    tz = c.now.tzinfo
     hours: dict[int, float] = defaultdict(float)
     days: dict[int, set[date]] = defaultdict(set)
     away: dict[tuple[int, date], list[tuple[datetime, datetime | None]]] = defaultdict(list)
     for ev in events:
         if ev.staff_id is None:
             continue
-        local = ev.at.replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None)
+        local = c.local(ev.at).replace(tzinfo=None)
         days[ev.staff_id].add(ev.day)
         spans = away[(ev.staff_id, ev.day)]
         if ev.kind == "away":

@@ -53,6 +53,8 @@ def populate(o: FD, robot_url: str) -> dict[str, Any]:
     o.ok("discount", "request", "--unit", "A-101", "--phone", P1, "--discount", "20000", as_=LI, at=DAY3)
     deal = o.ok("deal", "--unit", "A-101", "--phone", P1, "--amount", "800000", as_=LI, at=DAY3)
     o.ok("large-deal", "--unit", "V-1", "--phone", P2, "--decision", "alone", as_=PM, at=DAY3)
+    for _ in range(5):  # a wrong PIN, five times: a lockout to list (staff lockouts)
+        assert o("--pin", "0000", "roster", "show", as_=LIU, at=DAY3, pin=False)[0] == 1
     return {"deal": deal, "crossing": case["crossing"]}
 
 
@@ -121,6 +123,8 @@ def test_every_json_command_gives_times_with_the_offset(office: FD, robot: Robot
     assert not wrong, "\n".join(f"{k}: {v}" for k, v in wrong.items())
     seen = sum(1 for doc in outputs.values() for _ in times_in(doc))
     assert seen >= 10, f"only {seen} times in all the outputs: the walk saw too little"
+    for name in ("staff lockouts", "inbox", "crossing list", "complaint list", "outbox list", "history"):
+        assert any(True for k, doc in outputs.items() if k.startswith(name) for _ in times_in(doc)), name
     covered = {a[0] for a in READS} | WRITES | set(SKIPPED) | {"link", "reassign", "amend", "referral", "backup",
                                                               "export"}
     assert written_by_tests() - covered == set(), "a command the walk does not run"
