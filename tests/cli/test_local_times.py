@@ -73,7 +73,7 @@ SKIPPED = {"restore": "replaces the database (its own tests)", "demo": "writes a
            "board": "a full-screen view", "serve": "a web server", "tui": "the app"}
 
 
-def written_by_tests() -> set[str]:
+def command_names() -> set[str]:
     return {c.name or c.callback.__name__ for c in COMMANDS} | {g.name for g in GROUPS}
 
 
@@ -127,7 +127,7 @@ def test_every_json_command_gives_times_with_the_offset(office: FD, robot: Robot
         assert any(True for k, doc in outputs.items() if k.startswith(name) for _ in times_in(doc)), name
     covered = {a[0] for a in READS} | WRITES | set(SKIPPED) | {"link", "reassign", "amend", "referral", "backup",
                                                               "export"}
-    assert written_by_tests() - covered == set(), "a command the walk does not run"
+    assert command_names() - covered == set(), "a command the walk does not run"
 
 
 def test_a_utc_or_naive_time_is_caught() -> None:
