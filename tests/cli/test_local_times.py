@@ -69,7 +69,7 @@ READS: list[tuple[str, ...]] = [
 WRITES = {"init", "visit", "call", "followup", "deposit", "deal", "large-deal", "crossing", "complaint", "unit",
           "discount", "roster", "staff", "settings", "link", "amend", "reflection", "referral", "reassign",
           "trainee", "inbox", "outbox", "drill", "backup", "export", "import"}  # run in populate() or below
-SKIPPED = {"restore": "replaces the database (its own tests)", "demo": "writes a demo database",
+SKIPPED = {"restore": "replaces the database (its own tests)", "demo": "replays for seconds (test_demo: test_summary)",
            "board": "a full-screen view", "serve": "a web server", "tui": "the app"}
 
 
