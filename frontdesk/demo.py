@@ -19,6 +19,7 @@ from sqlmodel import select
 
 import frontdesk
 from frontdesk.services import Clock, FrontdeskError, Services, open_services
+from frontdesk.services.setup import DEFAULT_TZ
 from frontdesk.store.db import to_url
 from frontdesk.store.models import Project
 
@@ -122,7 +123,7 @@ class _Replay:
             "roles": sorted({st["role"] for st in staff}),
             "clients": len(self.registered), "visits": self.last["visit"], "calls": self.last["call"],
             "followups": self.counts["followup"], "open_crossings": len(crossings),
-            "today": self.today.isoformat(), "now": self.clock.fixed_local.strftime("%Y-%m-%d %H:%M"),
+            "today": self.today.isoformat(), "now": self.clock.now(p.get("tz") or DEFAULT_TZ),  # aware: JSON carries the offset
             "logins": [{"name": st["name"], "role": st["role"], "pin": st.get("pin")} for st in self.data["staff"]],
         }
 

@@ -60,7 +60,7 @@ def test_dataset_is_shaped_like_the_paper_registers():
 def test_summary(demo):
     _, summary, _ = demo
     assert summary["project"] == "BJHY" and summary["today"] == "2026-11-27"
-    assert summary["now"] == "2026-11-27 09:00"
+    assert summary["now"].isoformat() == "2026-11-27T09:00:00+08:00"  # the desk's time, with its offset
     assert 55 <= summary["clients"] <= 65
     assert set(summary["roles"]) >= {"advisor", "trainee", "pm", "sales-admin", "gm"}
     assert summary["staff"] == 9
@@ -186,7 +186,7 @@ def test_deterministic(demo, tmp_path):
 def test_today_is_configurable(tmp_path):
     today = date(2027, 3, 1)
     summary = load_demo(str(tmp_path / "later.db"), today=today)
-    assert summary["today"] == "2027-03-01" and summary["now"] == "2027-03-01 09:00"
+    assert summary["today"] == "2027-03-01" and summary["now"].isoformat() == "2027-03-01T09:00:00+08:00"
     sv = services_at(tmp_path / "later.db", today)
     try:
         rows = register(sv)

@@ -87,6 +87,6 @@ def list_(ctx: typer.Context, limit: Optional[str] = typer.Option(None, "--limit
             return r
         head = i18n.t("outbox.counts", o.lang, **r["counts"]) if r["webhook"] else i18n.t("outbox.no_webhook", o.lang)
         return {"webhook": r["webhook"]["url"] if r["webhook"] else None, "state": head, "items": [
-            {"id": i["id"], "at": i["at"][:16].replace("T", " "), "state": i18n.t(f"outbox.state_{i['state']}", o.lang),
+            {"id": i["id"], "at": i["at"], "state": i18n.t(f"outbox.state_{i['state']}", o.lang),
              "tries": i["attempts"], "last_error": i["last_error"], "text": i["text"][:60]} for i in r["items"]]}
     run(ctx, do)

@@ -15,14 +15,18 @@ if TYPE_CHECKING:  # rich's console and tables load when something is printed, n
     from rich.console import Console
 
 
-def plain(v: Any, lang: str) -> Any:
-    """Results as JSON-ready values: reasons become "R2.2: …" strings in the chosen language."""
+def plain(v: Any, lang: str, text: bool = False) -> Any:
+    """Results as JSON-ready values: reasons become "R2.2: …" strings in the chosen language.
+    Times come from the services in the project's zone (aware): JSON carries them ISO 8601 with
+    the offset; for text (`text`) they stay datetimes, for the table to show as the desk reads them."""
     if isinstance(v, Reason):
         return i18n.render_reason(v, lang)
     if isinstance(v, dict):
-        return {k: plain(x, lang) for k, x in v.items()}
+        return {k: plain(x, lang, text) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
-        return [plain(x, lang) for x in v]
+        return [plain(x, lang, text) for x in v]
+    if isinstance(v, datetime) and text:
+        return v
     if isinstance(v, (date, datetime)):
         return v.isoformat()
     if isinstance(v, Decimal):
@@ -31,7 +35,7 @@ def plain(v: Any, lang: str) -> Any:
 
 
 def emit(result: Any, as_json: bool, lang: str) -> None:
-    data = plain(result, lang)
+    data = plain(result, lang, text=not as_json)
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
@@ -82,7 +86,10 @@ def _table(console: Console, rows: list[Any]) -> None:
     from rich.table import Table
 
     cols = list(rows[0].keys())
-    t = Table(*cols)
+    t = Table()
+    for c in cols:  # a time is one unbroken "2026-11-04 10:05"
+        timed = isinstance(rows[0].get(c), datetime)
+        t.add_column(c, no_wrap=timed, min_width=16 if timed else None)
     for r in rows:
         t.add_row(*[_cell(r.get(c)) for c in cols])
     console.print(t)
@@ -97,6 +104,8 @@ def _cell(v: Any) -> str:
         return ", ".join(_cell(x) for x in v) if v else "—"
     if isinstance(v, dict):
         return ", ".join(f"{k}={_cell(x)}" for k, x in v.items())
+    if isinstance(v, datetime):
+        return str(i18n.format_value(v))
     return str(v)
 
 

@@ -21,7 +21,7 @@ from frontdesk.store.models import Notification, Project, Staff
 
 from . import outbox_queue
 from . import settings as settings_mod
-from .clock import Clock, to_utc
+from .clock import Clock, local, to_utc
 from .errors import BadInput, Refused
 
 ROLES = ("advisor", "trainee", "pm", "sales-admin", "gm")
@@ -92,6 +92,11 @@ class Ctx:
     @property
     def today(self) -> date:
         return self.now.date()
+
+    def local(self, utc: datetime) -> datetime:
+        """A stored time (UTC, naive) as people see it: aware, in the project's time zone."""
+        assert self.now.tzinfo is not None
+        return local(utc, self.now.tzinfo)
 
     @property
     def pid(self) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable, Optional
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from .errors import BadInput
@@ -61,3 +61,13 @@ class Clock:
 
 def to_utc(aware: datetime) -> datetime:
     return aware.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def local(utc: datetime, tz: str | tzinfo) -> datetime:
+    """A stored time (UTC, naive) as people see it: aware, in the project's time zone. The one
+    conversion every screen, printout and JSON writer goes through (STYLE "Data habits": Time);
+    an aware time is only moved to the zone."""
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    aware = utc if utc.tzinfo is not None else utc.replace(tzinfo=timezone.utc)
+    return aware.astimezone(zone)
+

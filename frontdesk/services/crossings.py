@@ -87,13 +87,13 @@ def _case_dict(c: Ctx, case: Crossing, dec: CrossingDecision | None) -> dict[str
     return {
         "crossing": case.id, "client": case.client_id, "name": _name(c, case.client_id),
         "holder": c.name_of(case.holder_id),
-        "claimant": c.name_of(case.claimant_id), "opened": case.at.isoformat(), "note": case.note,
+        "claimant": c.name_of(case.claimant_id), "opened": c.local(case.at), "note": case.note,
         "proposal": {"winner": c.name_of(prop.get("winner")), "reasons": c.named(
             [Reason(r["rule"], r["code"], {k: _revive(v) for k, v in r["data"].items()})
              for r in prop.get("reasons", [])])},
         "status": "decided" if dec else "open",
         "decision": None if dec is None else {"winner": c.name_of(dec.winner_id), "outcome": dec.outcome,
-                                              "by": c.name_of(dec.decided_by), "at": dec.at.isoformat()},
+                                              "by": c.name_of(dec.decided_by), "at": c.local(dec.at)},
     }
 
 

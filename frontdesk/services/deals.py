@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Sequence
 
@@ -277,7 +276,7 @@ def _closer(c: Ctx) -> Staff:
 
 def _held(c: Ctx, u: Unit, held: Deposit) -> Refused:
     holder = c.name_of(held.advisor_id)
-    local = held.at.replace(tzinfo=timezone.utc).astimezone(c.now.tzinfo)  # the desk's time, not UTC
+    local = c.local(held.at)  # the desk's time, not UTC
     when = local.strftime("%Y-%m-%d %H:%M")
     return Refused(Reason("R1.2", "unit_held", {"unit": u.code, "advisor": held.advisor_id, "at": when}),
                    f"unit {u.code} is held by a deposit taken by {holder} at {when}: first to pay gets it")

@@ -7,7 +7,7 @@ Every query is indexed: registers by (project, book, day), phones by (project, t
 from __future__ import annotations
 
 import re
-from datetime import timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import select
@@ -16,6 +16,7 @@ from frontdesk.rules import phones
 from frontdesk.store.models import Client, Person, Phone, RegisterEntry, Staff
 
 from .base import Base, Ctx
+from .clock import local
 from .errors import BadInput
 from .staff import staff_dict
 
@@ -40,7 +41,7 @@ class DeskService(Base):
                                                         RegisterEntry.day == c.today)
                             .order_by(RegisterEntry.number.desc()).limit(limit)).all()  # type: ignore[attr-defined]
             tz = c.now.tzinfo
-            return [{"entry": e.number, "time": e.at.replace(tzinfo=timezone.utc).astimezone(tz).strftime("%H:%M"),
+            return [{"entry": e.number, "time": local(e.at, tz).strftime("%H:%M"),
                      "name": e.name, "phone": self._phone(c, e.phone_e164, e.owner_id), "route": e.route,
                      "advisor": c.name_of(e.advisor_id), "owner": c.name_of(e.owner_id),
                      "operator": c.name_of(e.operator_id)} for e in rows]

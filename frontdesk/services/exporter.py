@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import os
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -123,7 +123,7 @@ class ExportService(Base):
 
 
 def _local(c: Ctx, utc: datetime) -> datetime:
-    return utc.replace(tzinfo=timezone.utc).astimezone(c.now.tzinfo).replace(tzinfo=None)
+    return c.local(utc).replace(tzinfo=None)
 
 
 def _names(c: Ctx) -> dict[int, str]:

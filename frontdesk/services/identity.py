@@ -18,10 +18,9 @@ import os
 import socket
 import sys
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Iterator
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -32,7 +31,7 @@ from frontdesk.store.models import PinEvent, Project, Setting, Staff
 from frontdesk.store.probe import DEMO_KEY
 
 from .base import Base, not_utf8
-from .clock import Clock
+from .clock import Clock, local
 from .errors import BadInput, Refused
 from .staff import pin_ok
 
@@ -64,7 +63,7 @@ class PinRefused(Refused):
 
 
 def _local(utc: datetime, tz: str) -> datetime:
-    return utc.replace(tzinfo=timezone.utc, microsecond=0).astimezone(ZoneInfo(tz))
+    return local(utc.replace(microsecond=0), tz)
 
 
 def _lock_reason(name: str, until: datetime, tz: str) -> tuple[Reason, str]:

@@ -87,7 +87,7 @@ class InboxService(Base):
             unread = c.s.exec(select(func.count()).select_from(Notification).where(
                 Notification.recipient_id == u.id, Notification.acked_at == None)).one()  # noqa: E711
             return {"unread": unread, "items": [
-                {"id": n.id, "kind": n.kind, "rule": n.rule, "at": n.at.isoformat(), "data": json.loads(n.data),
+                {"id": n.id, "kind": n.kind, "rule": n.rule, "at": c.local(n.at), "data": json.loads(n.data),
                  "read": n.acked_at is not None} for n in rows]}
 
     def ack(self, notification_id: int, actor: str | None = None, project: str | None = None) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from frontdesk.store.models import Project, Staff
 
 from .base import Base
 from .checks import check, unreadable
+from .clock import Clock, local
 from .errors import BadInput, Refused
 
 
@@ -37,7 +38,9 @@ class IntegrityService(Base):
             if not dest.parent.is_dir():
                 raise BadInput("file", f"folder {dest.parent} does not exist")
         with self.db.read() as s:
-            doc = anchor.take(s, datetime.now().astimezone())
+            zones = {z for z in s.exec(select(Project.tz))}
+            # the real time, as the office reads it: its projects' zone when they share one
+            doc = anchor.take(s, local(Clock.wall(), zones.pop()) if len(zones) == 1 else datetime.now().astimezone())
         if dest is not None:
             dest.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             return {**doc, "file": str(dest)}

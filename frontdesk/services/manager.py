@@ -68,7 +68,7 @@ class ManagerService(Base):
             for ref in c.s.exec(select(Referral).where(Referral.project_id == c.pid, Referral.at >= since)):
                 if f"referral#{ref.id}" in decided:
                     continue
-                items.append({"kind": "referral", "id": ref.id, "rule": "R1.1", "day": ref.at.date(),
+                items.append({"kind": "referral", "id": ref.id, "rule": "R1.1", "day": c.local(ref.at).date(),
                               "advisor": c.name_of(ref.reporter_id), "client": _label(c, ref.client_id),
                               "facts": "", "reasons": [Reason("R1.1", "referral_recorded", {
                                   "advisor": c.name_of(ref.reporter_id), "to": ref.to_project_id})]})

@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -32,6 +32,7 @@ from frontdesk.store.models import OutboxAttempt, OutboxItem, OutboxOutcome, Pro
 
 from . import settings as settings_mod
 from .base import Base, Ctx
+from .clock import local
 
 TIMEOUT = 10.0  # seconds for one POST
 BACKOFF_FIRST = 30  # seconds after the first failure; doubled after each further one
@@ -203,9 +204,9 @@ class OutboxService(Base):
                     "counts": counts, "items": [_shown(st, zone) for st in states(c, latest)]}
 
 
-def _local(utc: datetime | None, zone: ZoneInfo) -> str | None:
-    """A stored UTC time as ISO 8601 in the project's zone (2026-11-27T09:00:00+08:00)."""
-    return utc.replace(tzinfo=timezone.utc).astimezone(zone).isoformat(timespec="seconds") if utc else None
+def _local(utc: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """A stored UTC time in the project's zone, to the second (JSON: 2026-11-27T09:00:00+08:00)."""
+    return local(utc.replace(microsecond=0), zone) if utc else None
 
 
 def _shown(st: State, zone: ZoneInfo) -> dict[str, Any]:

@@ -73,7 +73,7 @@ class RecordService(Base):
                 "protected_through": own.protected_through, "lapses_on": own.lapses_on,
                 "people": [{"name": p.name, "relation": p.relation,
                             "phones": [shown(x.e164) for x in phs if x.person_id == p.id]} for p in people],
-                "entries": [{"register": e.book, "entry": e.number, "at": e.at.isoformat(), "day": e.day,
+                "entries": [{"register": e.book, "entry": e.number, "at": c.local(e.at), "day": e.day,
                              "route": e.route, "advisor": c.name_of(e.advisor_id), "owner": c.name_of(e.owner_id),
                              "kind": e.kind, "phone": shown(e.phone_e164), **_said(e.data)} for e in entries],
                 "followups": [{"id": fu.id, "day": fu.day, "advisor": c.name_of(fu.advisor_id), "outcome": fu.outcome,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -43,14 +43,13 @@ def _present_hours(c: Ctx, frm: date, to: date, staff_ids: list[int]) -> dict[in
     intervals from the roster log are subtracted."""
     events = c.s.exec(select(RosterEvent).where(RosterEvent.project_id == c.pid, RosterEvent.day >= frm,
                                                 RosterEvent.day <= to).order_by(RosterEvent.at)).all()
-    tz = c.now.tzinfo
     hours: dict[int, float] = defaultdict(float)
     days: dict[int, set[date]] = defaultdict(set)
     away: dict[tuple[int, date], list[tuple[datetime, datetime | None]]] = defaultdict(list)
     for ev in events:
         if ev.staff_id is None:
             continue
-        local = ev.at.replace(tzinfo=timezone.utc).astimezone(tz).replace(tzinfo=None)
+        local = c.local(ev.at).replace(tzinfo=None)
         days[ev.staff_id].add(ev.day)
         spans = away[(ev.staff_id, ev.day)]
         if ev.kind == "away":
@@ -242,6 +241,6 @@ class ReportService(Base):
                 last = c.s.exec(select(ComplaintEvent).where(ComplaintEvent.complaint_id == row.id)
                                 .order_by(ComplaintEvent.id.desc())).first()  # type: ignore[union-attr]
                 out.append({"complaint": row.id, "kind": row.kind, "text": row.text, "by": c.name_of(row.by_id),
-                            "at": row.at.isoformat(timespec="minutes"), "status": last.status if last else "open",
+                            "at": c.local(row.at).replace(second=0, microsecond=0), "status": last.status if last else "open",
                             "resolution": last.resolution if last else ""})
             return out

@@ -100,7 +100,7 @@ class RosterService(Base):
             "duty_next": name(dnext.advisor) if dnext.advisor is not None and not dnext.solo_trainee else None,
             "volume_mode": c.setting("volume_mode"),
             "project": c.project.name,
-            "now": c.now.replace(tzinfo=None).isoformat(timespec="minutes"),
+            "now": c.now.replace(second=0, microsecond=0),
             "reasons": c.named(nxt.reasons),
         }
 

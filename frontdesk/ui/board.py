@@ -84,7 +84,7 @@ class BoardApp(App[None]):
 
     def _paint(self, r: dict[str, Any], turn: int) -> None:
         t = lambda k, **p: i18n.t(k, self.lang, **p)  # noqa: E731
-        self.query_one("#b-title", Static).update(f"{r['project']}  ·  {r['now'][:16].replace('T', ' ')}")
+        self.query_one("#b-title", Static).update(f"{r['project']}  ·  {i18n.format_value(r['now'])}")
         nxt = r["next"] or "—"
         self.query_one("#b-next", Static).update(t("word.next_up"))
         self.query_one("#b-name", Static).update(plaque(nxt))

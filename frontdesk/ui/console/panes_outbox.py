@@ -12,6 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from frontdesk import i18n
+
 from ..wrap import clip
 from .base import Pane
 
@@ -38,7 +40,7 @@ class OutboxPane(Pane):
         self.query_one(".outbox-head", Static).update(head)
         for i in r["items"]:
             state = self.t("outbox.state_sending") if i["sending"] else self.t(f"outbox.state_{i['state']}")
-            self.table.add_row(i["at"][5:16].replace("T", " "), state, str(i["attempts"]),
+            self.table.add_row(i["at"].strftime("%m-%d %H:%M"), state, str(i["attempts"]),
                                clip(i["text"], 26), clip(i["last_error"] or "", 14), key=str(i["id"]))  # whole below
         self.detail("")
 
@@ -50,7 +52,7 @@ class OutboxPane(Pane):
             return
         lines = [item["text"]]
         if item["last_error"]:
-            lines.append(f"{item['last_error']}  {self.t('outbox.next_try', at=(item['next_try'] or '')[:16].replace('T', ' '))}")
+            lines.append(f"{item['last_error']}  {self.t('outbox.next_try', at=i18n.format_value(item['next_try']))}")
         self.detail("\n".join(lines))
 
     def _paint(self, data: Any) -> None:

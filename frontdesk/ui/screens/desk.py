@@ -237,7 +237,7 @@ class DeskScreen(Screen[None]):
         t = self.app.t  # type: ignore[attr-defined]
         user = self.app.user or {}  # type: ignore[attr-defined]
         role = t(f"word.{user.get('role', 'advisor').replace('-', '_')}")
-        now = data["roster"]["now"][5:16].replace("T", " ")
+        now = data["roster"]["now"].strftime("%m-%d %H:%M")
         mode = t("word.high_volume") if data["roster"]["volume_mode"] == "high" else t("word.low_volume")
         # the inbox count before the clock and the volume: at 80 columns the end of the bar is the first to go
         self.query_one("#desk-bar", Static).update(

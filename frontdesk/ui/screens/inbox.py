@@ -48,7 +48,7 @@ class InboxScreen(ModalScreen[None]):
         items.clear_options()
         for item in r["items"]:
             text = i18n.notice_text(item["kind"], self.app.lang, **item["data"])  # type: ignore[attr-defined]
-            when = item["at"][5:16].replace("T", " ")
+            when = item["at"].strftime("%m-%d %H:%M")  # the desk's time (the service gives it)
             line = Text.assemble(f"{'●' if not item['read'] else ' '} ", (when, "bold"), f"  {text}")
             items.add_option(Option(line, id=str(item["id"])))
         if keep is not None and items.option_count:
