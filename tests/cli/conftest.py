@@ -38,7 +38,7 @@ from frontdesk.cli import main
 PROJECT = "P1"
 PM, LI, ZHANG, LIU, CHEN = "王经理", "李娜", "张伟", "刘洋", "小陈"
 ADVISORS = [LI, ZHANG, LIU]
-PM_PIN = "1234"
+PM_PIN = "2468"
 ORDER = [LI, ZHANG, LIU, CHEN]
 SETUP_AT = "2026-11-01 09:00"
 T0 = "2026-11-01 10:00"
