@@ -30,7 +30,7 @@ def checked(pin: str | None, field: str = "pin", phones: Iterable[str] = ()) -> 
     why = pin_rules.weakness(pin, phones)
     if why is not None:
         raise BadInput(field, f"{why.rule}: {_WORDS[why.code].format(**why.data)}; choose another PIN",
-                       reason=why.code, why=why.as_dict())
+                       why=why.code, facts=why.data)
     assert pin is not None
     return pin
 

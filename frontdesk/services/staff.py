@@ -24,7 +24,7 @@ from .clock import Clock
 from .errors import BadInput, Refused
 
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-PIN = re.compile(r"[0-9]{4,8}")
+PIN = re.compile(r"[0-9]{4,8}\Z")  # with .match: 4–8 ASCII digits and nothing after
 ONE_WEEK = 7  # R5.3: at least one week on site before the exam
 
 

@@ -49,7 +49,7 @@ def test_weak_pins_are_refused_with_the_reason_in_every_path(office, pin, code, 
         else:
             office.sv.staff.add("新人", "advisor", pin=pin, actor=PM)
     assert exc.value.field == "pin" and exc.value.exit_code == 2
-    assert exc.value.data["reason"] == code and "R2.1" in exc.value.message
+    assert exc.value.data["why"] == code and "R2.1" in exc.value.message
     assert pin not in exc.value.message.replace("1234 or 9876", "")  # the message never repeats the PIN
     assert office.counts("staff", "staffevent") == before
 
@@ -129,3 +129,12 @@ def test_who_may_deactivate(office, actor, name, error, rule):
 def test_a_trainee_leaving_keeps_their_mentor_record(office):
     office.sv.staff.deactivate(CHEN, actor=GM)
     assert CHEN not in office.sv.roster.show(actor=PM)["order"]
+
+
+def test_the_first_day_setup_refuses_a_weak_pin_too():
+    from frontdesk.services.setup import check_pin
+
+    with pytest.raises(BadInput) as exc:
+        check_pin("1234", "1234", field="first_pin")
+    assert (exc.value.field, exc.value.data["why"]) == ("first_pin", "pin_run")
+    assert check_pin("2580", "2580") == "2580"

@@ -92,7 +92,9 @@ class PinDialog(ModalScreen[dict[str, Any] | None]):
         app: Any = self.app
         why = exc.data.get("why") if isinstance(exc, BadInput) else None
         # a weak PIN: the reason in the user's words (the services' message is English)
-        self._error(i18n.render_reason(why, app.lang) if why else app.error_text(exc))
+        weak = why and i18n.has_key(f"reason.{why}", app.lang)
+        self._error(i18n.render_reason({"rule": "R2.1", "code": why, "data": exc.data.get("facts") or {}}, app.lang)
+                    if weak else app.error_text(exc))
         for box in self.query(Input):
             box.value = ""
         self.query_one(Input).focus()
