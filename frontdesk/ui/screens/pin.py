@@ -35,7 +35,7 @@ class PinDialog(ModalScreen[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
         title = t("ui.pins.title_change" if self.own else "ui.pins.title_set", name=self.person)
-        digits = {"password": True, "max_length": 8, "restrict": r"\d*", "compact": True}
+        digits = {"password": True, "max_length": 8, "restrict": r"[0-9]*", "compact": True}
         with Vertical(id="pin-dialog", classes="dialog"):
             yield Static(title, classes="dialog-title")
             if self.own:
