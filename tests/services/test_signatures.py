@@ -173,3 +173,25 @@ def test_the_pm_sets_the_smallest_deposit(office):
         office.sv.staff.settings("min_deposit", "1", actor=LI)
     with pytest.raises(BadInput):
         office.sv.staff.settings("min_deposit", "-5", actor=PM)
+
+
+# ------------------------------------------------------------------ the words, in both languages
+
+PIN_REASONS = {  # each reason code of this part and the data the services give it
+    "no_pin": {"name": "李娜"}, "pin_format": {"min": 4, "max": 8}, "pin_one_digit": {"digit": "0"},
+    "pin_run": {"digits": 4}, "pin_phone_tail": {"digits": 4}, "gm_by_gm": {"role": "pm"},
+    "gm_signs_themselves": {"days": 30, "max": 10, "role": "pm"},
+    "days_requested": {"days": 14, "max": 10, "pm": PM, "reason": "春节"},
+    "gm_refused": {"approver": GM, "reason": "太长"}, "staff_left": {"name": LI, "day": "2026-11-03"},
+    "deposit_below_min": {"amount": "1.00", "min": "5000.00", "unit": "A-101"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+@pytest.mark.parametrize("code", list(PIN_REASONS))
+def test_every_reason_of_this_part_renders_without_holes(code, lang):
+    from frontdesk.i18n import render_reason
+    from frontdesk.rules.reasons import Reason
+
+    text = render_reason(Reason("R2.1", code, PIN_REASONS[code]), lang)
+    assert "{" not in text and code not in text, text
