@@ -87,11 +87,11 @@ async def test_a_person_who_leaves_is_confirmed_by_name(sv: Services) -> None:
     async with app.run_test(size=PILOT_SIZE, notifications=True) as pilot:
         pane = await open_console(pilot, "people")
         point_at(pane, ZHANG)
-        await pilot.press("l")
+        await pilot.press("x")
         await settle(pilot)
         await answer(pilot, pane, "no")
         assert ZHANG in [r[0] for r in rows(pane.table)]
-        await pilot.press("l")
+        await pilot.press("x")
         await settle(pilot)
         await answer(pilot, pane, ZHANG)
         assert ZHANG not in [r[0] for r in rows(pane.table)]
