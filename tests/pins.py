@@ -6,7 +6,7 @@ with `staff add` and no `--pin` the test PIN, remembers the PINs set by `staff a
 and `staff pin NAME P` for that database, and adds `--pin` for the person named by `--as` (or
 FRONTDESK_USER) unless the line or FRONTDESK_PIN already gives one. A copy of a database
 (dbkit.copy_db) inherits what its template's staff PINs are. Staff built through the services
-with no PIN cannot act on the command line: give them one (`pin="1234"`) where a test needs it.
+with no PIN cannot act on the command line: give them one (`pin=pins.TEST_PIN`) where a test needs it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from typing import Callable, Mapping
 
-TEST_PIN = "1234"  # the offices' PM has it; the helper gives it to staff added without a PIN
+TEST_PIN = "2468"  # the offices' PM has it; the helper gives it to staff added without a PIN (not a weak PIN: R2.1)
 _BY_DB: dict[str, dict[str, str]] = {}
 
 

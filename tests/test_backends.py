@@ -106,7 +106,7 @@ def url(server: str, request: pytest.FixtureRequest) -> Iterator[str]:
 def office(url: str, at: str = AT) -> Services:
     sv = open_services(url, Clock(parse_local("2026-11-01 09:00")))
     sv.staff.init("P1", "滨江花园")
-    sv.staff.add(PM, "pm", pin="1234")
+    sv.staff.add(PM, "pm", pin="2468")
     for a in (LI, ZHANG, LIU):
         sv.staff.add(a, "advisor", actor=PM)
     sv.roster.set([LI, ZHANG, LIU], actor=PM)

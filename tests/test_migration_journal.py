@@ -1,4 +1,4 @@
-"""Migration 0006 seals the append-only rows a database already holds (the journal's back-fill),
+"""Migration 0008 seals the append-only rows a database already holds (the journal's back-fill),
 so an older office's deals and follow-ups are guarded by verify from the day it upgrades."""
 
 from __future__ import annotations

@@ -12,12 +12,14 @@ import typer
 from frontdesk.cli.app import Opts, _int, pin_given, run
 
 commands = typer.Typer()  # merged into the root app by frontdesk.cli
-staff_app = typer.Typer(help="Staff: add, list, transfer (R5, R6).")
+staff_app = typer.Typer(help="Staff: add, list, transfer, PINs, leaving (R5, R6, R2.1).")
+approvals_app = typer.Typer(help="What waits for a signature (R2.2, P2, R7, R1.1); the GM signs protection-day requests.")
 trainee_app = typer.Typer(help="Trainees (R5).")
 roster_app = typer.Typer(help="The duty roster and rotation (R3).")
 commands.add_typer(staff_app, name="staff")
 commands.add_typer(trainee_app, name="trainee")
 commands.add_typer(roster_app, name="roster")
+commands.add_typer(approvals_app, name="approvals")
 
 
 @commands.command()
@@ -31,9 +33,41 @@ def init(ctx: typer.Context, code: str = typer.Option(..., "--project"), name: s
 
 @commands.command()
 def settings(ctx: typer.Context, key: Optional[str] = typer.Argument(None), value: Optional[str] = typer.Argument(None),
-             gm_approval: Optional[str] = typer.Option(None, "--gm-approval", help='"NAME: reason" (R2.2, >10 days)')) -> None:
-    """Show the project's settings, or set one: KEY VALUE."""
-    run(ctx, lambda sv, o: sv.staff.settings(key, value, gm_approval, actor=o.user, project=o.project))
+             gm_approval: Optional[str] = typer.Option(
+                 None, "--gm-approval", help="REASON: the GM's own approval of more than 10 protection days, "
+                                             "given acting as the GM (--as the GM, their PIN) (R2.2)"),
+             request: Optional[str] = typer.Option(
+                 None, "--request", help="REASON: a PM asks the GM for more than 10 protection days; nothing changes "
+                                         "until the GM signs it: `frontdesk --as GM approvals sign ID --approve`")) -> None:
+    """Show the project's settings, or set one: KEY VALUE.
+
+    More than 10 protection_days needs the GM's own signature (R2.2): the GM sets it with
+    --gm-approval REASON, or a PM files --request REASON and the GM approves it (`approvals sign`,
+    or the console's Approvals tab). A name typed by anyone else is not a signature.
+    min_deposit is the smallest deposit that takes a unit (R1.2)."""
+    run(ctx, lambda sv, o: sv.staff.settings(key, value, gm_approval, actor=o.user, project=o.project,
+                                             request=request))
+
+
+@approvals_app.command("list")
+def approvals_list(ctx: typer.Context) -> None:
+    """What waits for the PM's or the GM's signature: kind, id, day, who, facts, reasons."""
+    run(ctx, lambda sv, o: sv.manager.approvals(actor=o.user, project=o.project))
+
+
+@approvals_app.command("sign")
+def approvals_sign(ctx: typer.Context, request_id: str, approve: bool = typer.Option(False, "--approve"),
+                   refuse: bool = typer.Option(False, "--refuse"),
+                   reason: Optional[str] = typer.Option(None, "--reason", help="Required with --refuse.")) -> None:
+    """The GM, acting as themselves, approves or refuses a PM's request for more than 10 protection
+    days (R2.2): ID is the request's id (kind protection_days in `approvals list`)."""
+    from frontdesk.services.errors import BadInput
+
+    def do(sv: Any, o: Opts) -> Any:
+        if approve == refuse:
+            raise BadInput("decision", "give exactly one of --approve or --refuse")
+        return sv.manager.decide_setting(_int(request_id, "id"), approve, reason, actor=o.user, project=o.project)
+    run(ctx, do)
 
 
 @staff_app.command("add")
@@ -43,7 +77,7 @@ def staff_add(ctx: typer.Context, name: str, role: str = typer.Option(..., "--ro
                                                 "before the command: frontdesk --as PM --pin P staff add …, "
                                                 "or FRONTDESK_PIN."),
               ) -> None:
-    """Add a staff member: advisor | trainee | pm | sales-admin | gm.
+    """Add a staff member: advisor | trainee | pm | sales-admin | gm. Only a GM adds a GM (R2.2).
 
     On a database with no staff yet, the first member (the PM or the GM) is added without
     --as and sets their own PIN with --pin."""
@@ -102,9 +136,17 @@ def staff_transfer(ctx: typer.Context, name: str, to: str = typer.Option(..., "-
 
 
 @staff_app.command("pin")
-def staff_pin(ctx: typer.Context, name: str, pin: str) -> None:
-    """Set a staff member's PIN (themself or the PM)."""
-    run(ctx, lambda sv, o: sv.staff.set_pin(name, pin, actor=o.user, project=o.project))
+def staff_pin(ctx: typer.Context, name: str, pin: str,
+              old: Optional[str] = typer.Option(None, "--old", help="Your current PIN, to change your own.")) -> None:
+    """Set a PIN: your own with --old (your current one), or (the PM, the GM) set or reset someone's;
+    only a GM resets a GM's. A PIN is 4–8 digits, not one digit repeated, not a straight run (R2.1)."""
+    run(ctx, lambda sv, o: sv.staff.set_pin(name, pin, actor=o.user, project=o.project, old=old))
+
+
+@staff_app.command("deactivate")
+def staff_deactivate(ctx: typer.Context, name: str) -> None:
+    """A person who leaves (PM or GM): cannot sign in or act, off the roster; their history stays."""
+    run(ctx, lambda sv, o: sv.staff.deactivate(name, actor=o.user, project=o.project))
 
 
 @trainee_app.command("pass")

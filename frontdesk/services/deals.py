@@ -86,6 +86,11 @@ class DealService(Base):
             me = _closer(c)
             u = unit_by_code(c, unit)
             amt = parse_amount(amount)
+            least = Decimal(str(c.setting("min_deposit")))
+            if amt < least:
+                raise Refused(Reason("R1.2", "deposit_below_min", {"amount": amt, "min": least, "unit": u.code}),
+                              f"a deposit of {amt} does not take unit {u.code}: the smallest deposit that takes a "
+                              f"unit is {least} (project setting min_deposit)")
             found = clientbook.require(c, phone)
             held = c.s.exec(select(Deposit).where(Deposit.unit_id == u.id)).first()
             if held is not None:

@@ -30,6 +30,7 @@ from frontdesk.store.db import Database
 from frontdesk.store.models import PinEvent, Project, Setting, Staff
 from frontdesk.store.probe import DEMO_KEY
 
+from . import pins
 from .base import Base, not_utf8
 from .clock import Clock, local
 from .errors import BadInput, Refused
@@ -87,7 +88,9 @@ def _tz(s: Session, st: Staff) -> str:
 
 
 def check(s: Session, st: Staff, pin: str | None, door: str, now: datetime, terminal: str | None = None) -> None:
-    """Inside a transaction: PinRefused when the name is locked or the PIN is wrong."""
+    """Inside a transaction: PinRefused when the name is locked or the PIN is wrong. A person with no
+    PIN is told so (services.pins): a plain refusal, not logged, counting towards no lockout."""
+    pins.require_set(st)
     where = terminal or this_terminal()
     until = signin.locked_until(failures(s, st.id, now), now)  # type: ignore[arg-type]
     if until is not None:

@@ -16,7 +16,7 @@ from frontdesk.rules.reasons import Reason
 from frontdesk.store.models import (Approval, Client, Deposit, FollowUp, FollowUpVerification, LargeDealDecision,
                                     Person, Phone, Referral, RegisterEntry, Staff, StaffEvent, Unit)
 
-from . import clientbook, discounts
+from . import clientbook, discounts, signatures
 from .base import Base, Ctx, clean_text, dumps
 from .errors import BadInput
 
@@ -63,6 +63,7 @@ class ManagerService(Base):
             for it in discounts.pending(c):
                 cid = it.pop("client_id")
                 items.append({**it, "client": _label(c, cid)})
+            items += signatures.pending(c)  # R2.2: a PM's request for more than 10 days, for the GM to sign
             decided = {a.subject for a in c.s.exec(select(Approval).where(
                 Approval.project_id == c.pid, Approval.kind.in_(REFERRAL_KINDS)))}  # type: ignore[attr-defined]
             for ref in c.s.exec(select(Referral).where(Referral.project_id == c.pid, Referral.at >= since)):
@@ -79,6 +80,14 @@ class ManagerService(Base):
         """R7: the PM approves or refuses an advisor's discount request; a refusal says why."""
         with self.op(actor, project) as c:
             return discounts.decide(c, _pm(c), request_id, approve, reason)
+
+    def decide_setting(self, request_id: int, approve: bool, reason: str | None = None,
+                       actor: str | None = None, project: str | None = None) -> dict[str, Any]:
+        """R2.2: the GM, signed in as themselves, approves or refuses a PM's request for more than 10
+        protection days (a refusal says why); anyone else is refused — a name is not a signature."""
+        with self.op(actor, project) as c:
+            _pm(c)
+            return signatures.decide(c, request_id, approve, reason)
 
     def decide_referral(self, referral_id: int, approve: bool, reason: str | None = None,
                         actor: str | None = None, project: str | None = None) -> dict[str, Any]:

@@ -118,6 +118,8 @@ SPECS: dict[str, Spec] = {
     "skip_policy": Spec(rotation.KEEP_PLACE, _choice(*rotation.SKIP_POLICIES), "R3"),
     "duty_consumes_turn": Spec(False, _bool, "R3"),
     "large_deal_threshold": Spec("1000000.00", _money, "part 2"),
+    # R1.2: the smallest deposit that takes a unit (a token deposit must not take it from the other advisors)
+    "min_deposit": Spec("5000.00", _money, "R1.2"),
     "company_rate": Spec(100, _int(0, 100), "P2"),  # % credited above the large-deal threshold, handled alone
     "duty_share": Spec(0, _int(0, 100), "R3.2"),  # % of a deal taken on the spot by a duty advisor
     "idle_lock_minutes": Spec(10, _int(1, 240), "R2.1"),

@@ -25,7 +25,7 @@ from frontdesk.rules.reasons import Reason
 from frontdesk.store.models import Project, RosterState, Setting, Staff
 from frontdesk.store.probe import DEMO_KEY  # the setting that marks a demo project
 
-from . import clientbook, roster
+from . import clientbook, pins, roster
 from .base import ROSTER_ROLES, Base, Ctx, clean_text
 from .clock import Clock
 from .errors import BadInput, Refused
@@ -87,7 +87,7 @@ def check_pin(pin: str | None, again: str | None = None, field: str = "pin") -> 
         raise BadInput(field, "a PIN is 4 to 8 digits (R2.1)", why="pin_format")
     if again is not None and again != pin:
         raise BadInput(field, "the two PINs differ: type the same PIN twice (R2.1)", why="pin_mismatch")
-    return pin or ""
+    return pins.checked(pin, field)  # not one digit repeated, not a straight run (R2.1)
 
 
 def check_person(p: Person, known: list[Person], first: bool = False) -> Person:

@@ -15,16 +15,16 @@ from sqlmodel import select
 
 from frontdesk.rules import protection
 from frontdesk.rules.reasons import Reason
-from frontdesk.store.models import Approval, Client, Project, RosterState, Setting, SettingChange, Staff, StaffEvent
+from frontdesk.store.models import Client, Project, RosterState, Setting, Staff, StaffEvent
 
-from . import clientbook, roster
+from . import clientbook, pins, roster, signatures
 from . import settings as settings_mod
 from .base import ROLES, Base, Ctx, clean_text, dumps
 from .clock import Clock
 from .errors import BadInput, Refused
 
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-PIN = re.compile(r"^\d{4,8}$")
+PIN = re.compile(r"[0-9]{4,8}\Z")  # with .match: 4–8 ASCII digits and nothing after
 ONE_WEEK = 7  # R5.3: at least one week on site before the exam
 
 
@@ -43,8 +43,14 @@ def pin_ok(st: Staff, pin: str | None) -> bool:
 
 
 def check_pin(st: Staff, pin: str | None, field: str = "pin") -> None:
+    pins.require_set(st)  # no PIN is not a wrong PIN: nothing to guess, the PM sets one
     if not pin_ok(st, pin):
         raise Refused(Reason("R2.1", "wrong_pin", {}), f"{field}: wrong PIN for {st.name}")
+
+
+def gm_by_gm(u: Staff) -> Refused:
+    return Refused(Reason("R2.2", "gm_by_gm", {"role": u.role}),
+                   f"{u.name} is {u.role}: only a GM makes a GM or changes a GM's PIN (R2.2: a PM cannot make a GM)")
 
 
 def _event(c: Ctx, st: Staff, kind: str, data: dict[str, Any]) -> None:
@@ -92,7 +98,10 @@ class StaffService(Base):
             return {"project": p.code, "name": p.name, "tz": p.tz, "protection_days": days}
 
     def settings(self, key: str | None = None, value: str | None = None, gm_approval: str | None = None,
-                 actor: str | None = None, project: str | None = None) -> dict[str, Any]:
+                 actor: str | None = None, project: str | None = None, request: str | None = None) -> dict[str, Any]:
+        """Show the settings, or set one (PM or GM). Above 10 protection days (R2.2): the GM sets it
+        themselves with `gm_approval` = their reason; a PM files `request` = a reason instead, which
+        waits for the GM's signature (ManagerService.decide_setting)."""
         with self.op(actor, project, write=key is not None) as c:
             if key is None:
                 return {k: settings_mod.shown(k, c.setting(k), c.is_pm()) for k in settings_mod.SPECS}
@@ -100,35 +109,18 @@ class StaffService(Base):
                 raise BadInput("value", f"give a value for {key}")
             new = settings_mod.parse(key, value)
             u = c.require("pm", "gm", rule=settings_mod.SPECS[key].rule, code="pm_sets")
-            approval_id = None
-            reasons = []
+            if request is not None:
+                return signatures.request(c, u, key, new, request)
+            approval_id, reasons = None, []
             if key == "protection_days" and new > protection.MAX_DAYS_WITHOUT_GM:
-                if not gm_approval or ":" not in gm_approval:
-                    raise Refused(Reason("R2.2", "days_need_gm", {"days": new, "max": protection.MAX_DAYS_WITHOUT_GM}),
-                                  f"more than {protection.MAX_DAYS_WITHOUT_GM} days needs --gm-approval \"NAME: reason\"")
-                who, why = (x.strip() for x in gm_approval.split(":", 1))
-                who, why = clean_text(who, "gm_approval", required=True), clean_text(why, "gm_approval", 500, True)
-                ap = Approval(project_id=c.pid, kind="protection_days", approver=who, reason=why,
-                              subject=f"protection_days={new}", by_id=u.id, at=c.at, recorded_at=c.recorded_at)
-                gm = c.s.exec(select(Staff).where(Staff.name == who, Staff.role == "gm")).first()
-                ap.approver_id = gm.id if gm else None
-                c.s.add(ap)
-                c.s.flush()
-                approval_id = ap.id
-                reasons.append(Reason("R2.2", "gm_approved", {"approver": who, "reason": why}))
-            row = c.s.exec(select(Setting).where(Setting.project_id == c.pid, Setting.key == key)).first()
-            old = row.value if row else json.dumps(settings_mod.SPECS[key].default, ensure_ascii=False)
-            if row is None:
-                row = Setting(project_id=c.pid, key=key, value="")
-            row.value = json.dumps(new, ensure_ascii=False)
-            c.s.add(row)
-            c.s.add(SettingChange(project_id=c.pid, key=key, old=old, new=row.value, by_id=u.id,
-                                  approval_id=approval_id, at=c.at, recorded_at=c.recorded_at))
-            return {"key": key, "old": json.loads(old) if old else settings_mod.SPECS[key].default, "value": new,
-                    "reasons": reasons}
+                approval_id, reasons = signatures.gm_signs(c, u, new, gm_approval)
+            return {**signatures.store_setting(c, u, key, new, approval_id), "reasons": reasons}
 
     def add(self, name: str, role: str, mentor: str | None = None, pin: str | None = None,
-            actor: str | None = None, project: str | None = None) -> dict[str, Any]:
+            actor: str | None = None, project: str | None = None, weak_pin_ok: bool = False) -> dict[str, Any]:
+        """A new staff member. Only a GM adds a GM (or the very first staff member of an empty database
+        is one): a PM cannot make a GM (R2.2). A PIN given is checked like any PIN a person chooses;
+        `weak_pin_ok` is for the demo loader alone, whose documented PINs (1234…) are easy on purpose."""
         with self.op(actor, project, any_project=True) as c:
             # the very first staff member of a new database needs no one to vouch for them;
             # a new project's first staff are added by a PM or the GM; after that, its own PM or the GM
@@ -142,6 +134,8 @@ class StaffService(Base):
             n = clean_text(name, "name", required=True)
             if role not in ROLES:
                 raise BadInput("role", f"{role!r} is not one of {', '.join(ROLES)}")
+            if role == "gm" and anyone and c.user().role != "gm":
+                raise gm_by_gm(c.user())
             if c.s.exec(select(Staff.id).where(Staff.name == n)).first() is not None:
                 raise BadInput("name", f"a staff member named {n!r} already exists")
             m = None
@@ -151,7 +145,9 @@ class StaffService(Base):
                     raise BadInput("mentor", f"{m.name} is {m.role}: a mentor is an advisor or PM (R5.2)")
             elif role == "trainee":
                 raise BadInput("mentor", "a trainee needs a mentor: give --mentor NAME (R5.2)")
-            if pin is not None and not PIN.match(pin):
+            if pin is not None and not weak_pin_ok:
+                pins.checked(pin)
+            elif pin is not None and not PIN.fullmatch(pin):
                 raise BadInput("pin", "a PIN is 4 to 8 digits")
             st = Staff(project_id=c.pid, name=n, initials=clientbook.initials(n), role=role,
                        mentor_id=m.id if m else None, pin_hash=hash_pin(pin) if pin else None,
@@ -167,18 +163,51 @@ class StaffService(Base):
                             .order_by(Staff.id)).all()
             return [staff_dict(c, st) for st in rows]
 
-    def set_pin(self, name: str, pin: str, actor: str | None = None, project: str | None = None) -> dict[str, Any]:
+    def set_pin(self, name: str, pin: str, actor: str | None = None, project: str | None = None,
+                old: str | None = None) -> dict[str, Any]:
+        """Change your own PIN with the old one, or (the PM, the GM) set or reset someone's; only a GM
+        resets a GM's. A PIN that is an easy guess is refused with the reason (R2.1)."""
         with self.op(actor, project) as c:
             u = c.user()
             st = c.staff(name, "name")
-            if u.id != st.id:
+            own = u.id == st.id
+            if own:
+                pins.require_set(st)  # a person without a PIN asks the PM
+                if not old:
+                    raise BadInput("old", "give your current PIN to change it")
+                check_pin(st, old, "old")
+            else:
                 c.require("pm", "gm", rule="R2.1", code="pm_or_self")
-            if not PIN.match(pin or ""):
-                raise BadInput("pin", "a PIN is 4 to 8 digits")
+                if st.role == "gm" and u.role != "gm":
+                    raise gm_by_gm(u)
+            pins.checked(pin)
+            if own and pin_ok(st, pin):
+                raise BadInput("pin", "the new PIN is the one you have; choose another")
+            how = "changed" if own else ("reset" if st.pin_hash else "set")
             st.pin_hash = hash_pin(pin)
             c.s.add(st)
-            _event(c, st, "pin", {})
-            return {"name": st.name, "has_pin": True}
+            _event(c, st, "pin", {"how": how})
+            return {"name": st.name, "has_pin": True, "by": u.name}
+
+    def deactivate(self, name: str, actor: str | None = None, project: str | None = None) -> dict[str, Any]:
+        """A person who leaves: they cannot sign in or act and are off the roster; their history stays."""
+        with self.op(actor, project) as c:
+            u = c.require("pm", "gm", rule="R2.1", code="pm_deactivates")
+            st = c.staff(name, "name")
+            if st.id == u.id:
+                raise BadInput("name", "you cannot deactivate yourself: another PM or the GM does")
+            if st.role == "gm" and u.role != "gm":
+                raise gm_by_gm(u)
+            queue, duty = roster.queues(c)
+            if st.id in queue or st.id in duty:
+                order = [i for i in queue if i != st.id]
+                roster.save_queues(c, order, [i for i in duty if i != st.id])
+                roster.log(c, "set", None, {"order": order, "removed": st.id})
+            st.active = False
+            c.s.add(st)
+            _event(c, st, "left", {"role": st.role})
+            return {"name": st.name, "active": False, "day": c.today,
+                    "reasons": [Reason("R2.1", "staff_left", {"name": st.name, "day": c.today})]}
 
     def transfer(self, name: str, to: str, actor: str | None = None, project: str | None = None) -> dict[str, Any]:
         """R6: the advisor moves; the clients they hold today stay tied to them (recorded here)."""

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from . import changes, journal
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0006"  # the newest migration; opening a database older than this upgrades it
+HEAD = "0009"  # the newest migration; opening a database older than this upgrades it
 BUSY_TIMEOUT_MS = 30_000
 # The key of the advisory lock every PostgreSQL write transaction takes ("fdsk"). Advisory
 # locks are scoped to one database, so two offices' databases on one server never wait on

@@ -4,7 +4,7 @@ tables (R2.1), per dialect.
 Migrations call `append_only_triggers` with the tables they create; `verify` holds the database's
 triggers to the same statements (`expected`), so a trigger dropped, disabled or rewritten shows.
 Keep the output stable: a migration that ran once must produce the same triggers when it runs
-again on a new database. The TRUNCATE trigger came later (migration 0006 adds it to the tables
+again on a new database. The TRUNCATE trigger came later (migration 0008 adds it to the tables
 made before, replacing it where a newer guards.py already made it)."""
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ from .models_journal import JournalEntry
 CHAINED = ("followup", "followupverification", "settingchange", "approval", "staffevent", "clientlink",
            "rosterevent", "crossing", "crossingdecision", "viewlog", "assignment", "deposit", "largedealdecision",
            "deal", "dealshare", "reflection", "referral", "complaint", "complaintevent", "discountrequest",
-           "outboxitem", "outboxattempt", "outboxoutcome")
+           "outboxitem", "outboxattempt", "outboxoutcome", "settingrequest")
 _STREAM = 5000
 
 _J = JournalEntry.__table__  # type: ignore[attr-defined]

@@ -7,7 +7,8 @@
 The office (project P1 "滨江花园"), built once per session *through the CLI itself* on
 2026-11-01 09:00 (Asia/Shanghai) and copied for each test:
 
-    王经理  PM, PIN 1234 (not on the roster)
+    郭总    GM, PIN 8642 (the first staff member: only a GM makes a GM, R2.2; not on the roster)
+    王经理  PM, PIN 2468 (added by the GM; not on the roster)
     李娜    advisor        rotation order as the PM set it: 李娜, 张伟, 刘洋, 小陈
     张伟    advisor
     刘洋    advisor
@@ -38,7 +39,8 @@ from frontdesk.cli import main
 PROJECT = "P1"
 PM, LI, ZHANG, LIU, CHEN = "王经理", "李娜", "张伟", "刘洋", "小陈"
 ADVISORS = [LI, ZHANG, LIU]
-PM_PIN = "1234"
+PM_PIN = "2468"
+GM, GM_PIN = "郭总", "8642"
 ORDER = [LI, ZHANG, LIU, CHEN]
 SETUP_AT = "2026-11-01 09:00"
 T0 = "2026-11-01 10:00"
@@ -159,7 +161,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def build_office(db: Path) -> None:
     fd = FD(db)
     fd.ok("init", "--project", PROJECT, "--name", "滨江花园", at=SETUP_AT)
-    fd.ok("staff", "add", PM, "--role", "pm", "--pin", PM_PIN, at=SETUP_AT)  # bootstrap: no --as needed
+    fd.ok("staff", "add", GM, "--role", "gm", "--pin", GM_PIN, at=SETUP_AT)  # bootstrap: no --as needed
+    fd.ok("staff", "add", PM, "--role", "pm", "--pin", PM_PIN, as_=GM, at=SETUP_AT)
     for a in ADVISORS:
         fd.ok("staff", "add", a, "--role", "advisor", as_=PM, at=SETUP_AT)
     fd.ok("staff", "add", CHEN, "--role", "trainee", "--mentor", LI, as_=PM, at=SETUP_AT)

@@ -60,12 +60,12 @@ def test_the_pin_can_stand_anywhere_or_come_from_the_environment(office: FD, mon
 
 def test_staff_add_pin_is_the_new_members(office: FD, monkeypatch) -> None:  # noqa: ANN001
     """`--pin` after `staff add` is the new member's PIN; the PM's own comes before the command."""
-    office.ok("--pin", PM_PIN, "staff", "add", "赵敏", "--role", "advisor", "--pin", "5678", as_=PM, pin=False)
+    office.ok("--pin", PM_PIN, "staff", "add", "赵敏", "--role", "advisor", "--pin", "5791", as_=PM, pin=False)
     monkeypatch.setenv("FRONTDESK_PIN", PM_PIN)
-    office.ok("staff", "add", "钱多", "--role", "advisor", "--pin", "8765", as_=PM, pin=False)
+    office.ok("staff", "add", "钱多", "--role", "advisor", "--pin", "8642", as_=PM, pin=False)
     monkeypatch.delenv("FRONTDESK_PIN")
-    assert office.ok("--pin", "5678", "inbox", as_="赵敏", pin=False)["items"] == []
-    assert office.ok("inbox", "--pin", "8765", as_="钱多", pin=False)["items"] == []
+    assert office.ok("--pin", "5791", "inbox", as_="赵敏", pin=False)["items"] == []
+    assert office.ok("inbox", "--pin", "8642", as_="钱多", pin=False)["items"] == []
     # without the PM's own PIN the new member's --pin proves nothing
     code, _, err = office("staff", "add", "孙丽", "--role", "advisor", "--pin", "1111", as_=PM, pin=False)
     assert assert_error(code, err, 1, rule="R2.1")["reason"] == "pin_required"

@@ -44,7 +44,7 @@ def test_import_with_json(office: FD, sample: Path) -> None:
         "the register; the original dates are kept",
         "R2.1: imported history numbered call register #1 to call register #3, after the pages already in the "
         "register; the original dates are kept"]
-    assert office.counts() == {"registerentry": 14, "client": 11, "followup": 2, "notification": 0, "staff": 7}
+    assert office.counts() == {"registerentry": 14, "client": 11, "followup": 2, "notification": 0, "staff": 8}
     assert office.ok("verify") | {"sealed": 0} == {"ok": True, "entries": 14, "sealed": 0, "problems": []}
     owner = office.ok("owner", "--phone", "13800138009", "--as-of", "2026-10-15", as_=PM, at=T0)
     assert (owner["owner"], owner["protected_through"]) == (LI, "2026-10-15")

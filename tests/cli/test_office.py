@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from .conftest import (CHEN, LI, LIU, ORDER, PM, PROJECT, SETUP_AT, T0, ZHANG, FD, assert_error, assert_reasons,
+from .conftest import (CHEN, GM, LI, LIU, ORDER, PM, PROJECT, SETUP_AT, T0, ZHANG, FD, assert_error, assert_reasons,
                        row_counts)
 
 
@@ -70,7 +70,7 @@ def test_protection_days_11_needs_a_gm_approval(office: FD) -> None:
     code, _, err = office("settings", "protection_days", "11", as_=PM, at=T0)
     assert_error(code, err, 1, error_code="refused", rule="R2.2")
     assert office.ok("settings", as_=PM)["protection_days"] == 7
-    out = office.ok("settings", "protection_days", "11", "--gm-approval", "郭总: 春节前客户回访周期长", as_=PM, at=T0)
+    out = office.ok("settings", "protection_days", "11", "--gm-approval", "春节前客户回访周期长", as_=GM, at=T0)
     assert out["value"] == 11 and out["old"] == 7
     assert_reasons(out["reasons"])
     assert any(r.startswith("R2.2") and "郭总" in r for r in out["reasons"])
@@ -92,7 +92,7 @@ def test_settings_are_set_by_the_pm_only(office: FD, unchanged) -> None:  # noqa
 
 def test_staff_list(office: FD) -> None:
     out = office.ok("staff", "list", as_=PM)
-    assert [s["name"] for s in out] == [PM, LI, ZHANG, LIU, CHEN]
+    assert [s["name"] for s in out] == [GM, PM, LI, ZHANG, LIU, CHEN]
     by = {s["name"]: s for s in out}
     assert by[PM]["role"] == "pm" and by[PM]["has_pin"] is True
     assert by[LI]["role"] == "advisor" and by[LI]["has_pin"] is True  # tests/pins.py gives every one a PIN
@@ -101,11 +101,14 @@ def test_staff_list(office: FD) -> None:
 
 
 def test_staff_add_by_pm_each_role(office: FD) -> None:
-    for name, role in (("周顾问", "advisor"), ("孙经理", "pm"), ("钱销管", "sales-admin"), ("郭总", "gm")):
+    for name, role in (("周顾问", "advisor"), ("孙经理", "pm"), ("钱销管", "sales-admin")):
         out = office.ok("staff", "add", name, "--role", role, as_=PM, at=T0)
         assert out["name"] == name and out["role"] == role
+    code, _, err = office("staff", "add", "钱总", "--role", "gm", as_=PM, at=T0)  # R2.2: a PM cannot make a GM
+    assert_error(code, err, 1, error_code="refused", rule="R2.2")
+    office.ok("staff", "add", "钱总", "--role", "gm", as_=GM, at=T0)
     names = [s["name"] for s in office.ok("staff", "list", as_=PM)]
-    assert {"周顾问", "孙经理", "钱销管", "郭总"} <= set(names)
+    assert {"周顾问", "孙经理", "钱销管", "钱总"} <= set(names)
 
 
 def test_staff_add_refusals_and_bad_input(office: FD, unchanged) -> None:  # noqa: ANN001
@@ -242,8 +245,8 @@ def test_roster_away_of_another_is_refused_and_unknown_names_are_bad_input(offic
 
 
 def test_setup_fixture_rows(office: FD) -> None:
-    """The office fixture was built by the CLI: five staff, no clients, no entries."""
-    assert row_counts(office.db) == {"registerentry": 0, "client": 0, "followup": 0, "notification": 0, "staff": 5}
+    """The office fixture was built by the CLI: six staff (the GM first), no clients, no entries."""
+    assert row_counts(office.db) == {"registerentry": 0, "client": 0, "followup": 0, "notification": 0, "staff": 6}
     assert SETUP_AT.startswith("2026-11-01")
 
 
@@ -273,7 +276,6 @@ def test_duty_consumes_turn_setting(office: FD) -> None:
 # --- permissions around a second project ---------------------------------------------------------------
 
 def test_second_project_is_staffed_by_a_gm_and_numbers_its_own_register(office: FD) -> None:
-    office.ok("staff", "add", "郭总", "--role", "gm", as_=PM, at=T0)
     office.ok("init", "--project", "P2", "--name", "第二期", as_="郭总")
     office.ok("--project", "P2", "staff", "add", "孙经理", "--role", "pm", as_="郭总", at=T0)
     office.ok("--project", "P2", "staff", "add", "周顾问", "--role", "advisor", as_="孙经理", at=T0)

@@ -31,7 +31,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     sv = open_services(str(path), Clock(parse_local("2026-11-01 09:00")))
     try:
         sv.staff.init("P1", "滨江花园")
-        sv.staff.add(PM, "pm", pin="1234")
+        sv.staff.add(PM, "pm", pin="2468")
         sv.staff.add(LI, "advisor", actor=PM, pin=pins.TEST_PIN)
         sv.staff.add(SUN, "trainee", mentor=LI, actor=PM, pin=pins.TEST_PIN)
     finally:

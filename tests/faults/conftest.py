@@ -23,7 +23,7 @@ from frontdesk.services import Clock, Services, open_services
 from frontdesk.services.clock import parse_local
 
 PROJECT = "P1"
-PM, PM_PIN = "王经理", "1234"
+PM, PM_PIN = "王经理", "2468"
 LI, ZHANG, LIU, CHEN = "李娜", "张伟", "刘洋", "陈静"
 ROSTER = [LI, ZHANG, LIU, CHEN]
 SETUP_AT = "2026-11-01 09:00"

@@ -52,8 +52,9 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sv = open_services(str(path), Clock(parse_local("2026-11-01 09:00")))
     try:
         sv.staff.init("P1", "滨江花园")
-        sv.staff.add(PM, "pm", pin="1234")
-        for name, role in ((LI, "advisor"), (ZHANG, "advisor"), (ADMIN, "sales-admin"), (GM, "gm")):
+        sv.staff.add(GM, "gm", pin=pins.TEST_PIN)  # the first staff member: only a GM makes a GM (R2.2)
+        sv.staff.add(PM, "pm", pin=pins.TEST_PIN, actor=GM)
+        for name, role in ((LI, "advisor"), (ZHANG, "advisor"), (ADMIN, "sales-admin")):
             sv.staff.add(name, role, actor=PM, pin=pins.TEST_PIN)  # acting needs one's PIN (tests/pins.py)
         sv.staff.add(NEWBIE, "trainee", mentor=LI, actor=PM, pin=pins.TEST_PIN)
         sv.staff.init("P2", "江畔花园", actor=GM)

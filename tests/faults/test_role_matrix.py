@@ -44,6 +44,7 @@ OWN = {"advisor": "13800138001", "trainee-passed": "13800138002", "pm": "1380013
 CALLER = "13800138005"  # call register #1, answered (and written) by 张伟
 NEW = "13900000001"
 NA = None
+PINS = {PM: "2468", GM: "8642", ADMIN: "3579", LI: "1357", ZHANG: "2580", LIU: "1470", NEWBIE: "3690", PASSED: "9753"}
 
 OK = "ok"
 BAD = "bad"
@@ -56,6 +57,8 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     "staff.settings (read)":                    (OK, OK, OK, OK, OK, OK),                     # decided
     "staff.settings (set)":                     ("R3.2", "R3.2", "R3.2", OK, "R3.2", OK),     # R3.2 volume mode: the PM's
     "staff.add":                                ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM
+    "staff.add (a GM)":                         ("R2.1", "R2.1", "R2.1", "R2.2", "R2.1", OK),  # R2.2: a PM cannot make a GM
+    "staff.deactivate":                         ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided: PM or GM
     "staff.list":                               (OK, OK, OK, OK, OK, OK),
     "staff.set_pin (own)":                      (OK, OK, OK, OK, OK, OK),
     "staff.set_pin (someone else's)":           ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided
@@ -123,6 +126,7 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     "manager.redistribution":                   ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R6 the PM redistributes
     "manager.redistribute":                     ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R6
     "manager.daily":                            ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # decided
+    "manager.decide_setting":                   ("R2.1", "R2.1", "R2.1", "R2.2", "R2.1", OK),  # R2.2: the GM signs
     "manager.decide_discount":                  ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R7 only a PM approves
     "manager.decide_referral":                  ("R2.1", "R2.1", "R2.1", OK, "R2.1", OK),     # R1.1 the PM refers
     # Part 1: importing paper registers, exporting (R2.1 privacy)
@@ -171,19 +175,19 @@ def build(path: Path) -> World:
     sv = open_services(str(path), clock)
     try:
         sv.staff.init("P1", "滨江花园")
-        sv.staff.add(PM, "pm", pin="1234")
-        sv.staff.add(GM, "gm", pin="8888", actor=PM)
-        sv.staff.add(ADMIN, "sales-admin", actor=PM)
+        sv.staff.add(GM, "gm", pin=PINS[GM])  # the first staff member; only a GM makes a GM (R2.2)
+        sv.staff.add(PM, "pm", pin=PINS[PM], actor=GM)
+        sv.staff.add(ADMIN, "sales-admin", pin=PINS[ADMIN], actor=PM)
         for a in (LI, ZHANG, LIU):
-            sv.staff.add(a, "advisor", actor=PM)
-        sv.staff.add(PASSED, "trainee", mentor=ZHANG, actor=PM)
+            sv.staff.add(a, "advisor", pin=PINS[a], actor=PM)
+        sv.staff.add(PASSED, "trainee", mentor=ZHANG, pin=PINS[PASSED], actor=PM)
         sv.staff.init("P2", "江畔花园", actor=GM)
         sv.staff.add("赵经理", "pm", actor=GM, project="P2")
         clock.fixed_local = parse_local("2026-10-09 09:00")
         sv.drills.record(PASSED, 80, actor=PM)  # the exam's scenario simulation (R5.3)
         sv.staff.trainee_pass(PASSED, 80, actor=PM)
         clock.fixed_local = parse_local("2026-11-01 09:00")
-        sv.staff.add(NEWBIE, "trainee", mentor=LI, actor=PM)
+        sv.staff.add(NEWBIE, "trainee", mentor=LI, pin=PINS[NEWBIE], actor=PM)
         sv.drills.record(NEWBIE, 75, actor=PM)  # the scenario part of the exam is on record (R5.3)
         sv.roster.set([LI, ZHANG, LIU, PASSED, NEWBIE], actor=PM)
 
@@ -249,6 +253,11 @@ def _decide_discount(sv: Services, _w: World, _role: str, me: str) -> Callable[[
     return lambda: sv.manager.decide_discount(req, True, actor=me)
 
 
+def _decide_setting(sv: Services, _w: World, _role: str, me: str) -> Callable[[], Any]:
+    req = sv.staff.settings("protection_days", "14", request="春节前回访周期长", actor=PM)["request"]
+    return lambda: sv.manager.decide_setting(req, True, actor=me)
+
+
 def _decide_referral(sv: Services, _w: World, _role: str, me: str) -> Callable[[], Any]:
     ref = sv.deals.referral(OWN["advisor"], "P2", actor=LI)
     [item] = [it for it in sv.manager.approvals(actor=PM) if it["kind"] == "referral"]
@@ -279,9 +288,12 @@ OPS: dict[str, Op] = {
     "staff.settings (read)": lambda sv, w, r, me: lambda: sv.staff.settings(actor=me),
     "staff.settings (set)": lambda sv, w, r, me: lambda: sv.staff.settings("volume_mode", "low", actor=me),
     "staff.add": lambda sv, w, r, me: lambda: sv.staff.add("新人", "advisor", actor=me),
+    "staff.add (a GM)": lambda sv, w, r, me: lambda: sv.staff.add("新总", "gm", actor=me),
+    "staff.deactivate": lambda sv, w, r, me: lambda: sv.staff.deactivate(LIU, actor=me),
     "staff.list": lambda sv, w, r, me: lambda: sv.staff.list(actor=me),
-    "staff.set_pin (own)": lambda sv, w, r, me: lambda: sv.staff.set_pin(me, "4321", actor=me),
-    "staff.set_pin (someone else's)": lambda sv, w, r, me: lambda: sv.staff.set_pin(ZHANG, "4321", actor=me),
+    "staff.set_pin (own)": lambda sv, w, r, me: lambda: sv.staff.set_pin(me, "4826", actor=me,
+                                                                                  old=PINS[me]),
+    "staff.set_pin (someone else's)": lambda sv, w, r, me: lambda: sv.staff.set_pin(ZHANG, "4826", actor=me),
     "staff.transfer": lambda sv, w, r, me: lambda: sv.staff.transfer(LIU, "P2", actor=me),
     "staff.trainee_pass": lambda sv, w, r, me: lambda: sv.staff.trainee_pass(NEWBIE, 80, actor=me),
     "drills.record": lambda sv, w, r, me: lambda: sv.drills.record(NEWBIE, 85, "default", actor=me),
@@ -302,7 +314,7 @@ OPS: dict[str, Op] = {
     "records.owner": lambda sv, w, r, me: lambda: sv.records.owner(ZHANGS, actor=me),
     "records.history (another's client)": lambda sv, w, r, me: lambda: sv.records.history(ZHANGS, actor=me),
     "records.history (PM witnessing)": lambda sv, w, r, me: lambda: sv.records.history(
-        ZHANGS, actor=me, witness=PM, witness_pin="1234"),
+        ZHANGS, actor=me, witness=PM, witness_pin=PINS[PM]),
     "records.history (own client)": lambda sv, w, r, me: lambda: sv.records.history(OWN[r], actor=me),
     "records.followup (own client)": lambda sv, w, r, me: lambda: sv.records.followup(OWN[r], "reached", actor=me),
     "records.followup (another's client)": lambda sv, w, r, me: lambda: sv.records.followup(ZHANGS, "reached", actor=me),
@@ -343,6 +355,7 @@ OPS: dict[str, Op] = {
     "manager.redistribute": lambda sv, w, r, me: lambda: sv.manager.redistribute(
         [{"client": w.client_zhang, "to": LI}], actor=me),
     "manager.daily": lambda sv, w, r, me: lambda: sv.manager.daily(actor=me),
+    "manager.decide_setting": _decide_setting,
     "manager.decide_discount": _decide_discount,
     "manager.decide_referral": _decide_referral,
     "importer.import_file": _import,

@@ -2,7 +2,8 @@
 
 The office (project P1 "滨江花园", opened on 2026-11-01 10:00 Asia/Shanghai):
 
-    王经理  PM, PIN 1234 (not on the roster)
+    郭总    GM, PIN 8642 (the first staff member; not on the roster)
+    王经理  PM, PIN 2468 (not on the roster)
     李娜    advisor        rotation order as the PM set it: 李娜, 张伟, 刘洋, 小陈
     张伟    advisor
     刘洋    advisor
@@ -31,7 +32,8 @@ from frontdesk.services.clock import parse_local
 START = "2026-11-01 10:00"
 PROJECT = "P1"
 PM, LI, ZHANG, LIU, CHEN = "王经理", "李娜", "张伟", "刘洋", "小陈"
-PM_PIN = "1234"
+PM_PIN = "2468"
+GM, GM_PIN = "郭总", "8642"  # the company's GM, in P1 (not on the roster)
 ORDER = [LI, ZHANG, LIU, CHEN]
 
 # phones used across the tests (all valid mainland mobiles)
@@ -52,7 +54,8 @@ def build_office(path: Db) -> None:
     sv = open_services(str(path), clock)
     try:
         sv.staff.init(PROJECT, "滨江花园")
-        sv.staff.add(PM, "pm", pin=PM_PIN)  # bootstrap: the first staff member needs no actor
+        sv.staff.add(GM, "gm", pin=GM_PIN)  # bootstrap: the first staff member needs no actor
+        sv.staff.add(PM, "pm", pin=PM_PIN, actor=GM)  # only a GM makes a GM, so the GM comes first (R2.2)
         sv.staff.add(LI, "advisor", actor=PM)
         sv.staff.add(ZHANG, "advisor", actor=PM)
         sv.staff.add(LIU, "advisor", actor=PM)

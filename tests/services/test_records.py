@@ -69,9 +69,9 @@ def test_witnessed_view_with_wrong_pin_is_refused_and_not_logged(office):
 
 def test_witness_must_be_a_pm(office):
     _client_of_li(office)
-    office.sv.staff.set_pin(LIU, "5678", actor=PM)
+    office.sv.staff.set_pin(LIU, "5791", actor=PM)
     with pytest.raises(BadInput) as exc:
-        office.sv.records.history(ZHANGSAN, actor=ZHANG, witness=LIU, witness_pin="5678")
+        office.sv.records.history(ZHANGSAN, actor=ZHANG, witness=LIU, witness_pin="5791")
     assert exc.value.field == "witness"
     assert office.count("viewlog") == 0
 

@@ -24,9 +24,9 @@ import pytest
 
 from frontdesk.services.errors import BadInput, Refused
 
-from .conftest import CHEN, LI, LISI, LIU, PM, WANGWU, ZHANG, ZHANGSAN, ZHAOLIU
+from .conftest import CHEN, GM, LI, LISI, LIU, PM, WANGWU, ZHANG, ZHANGSAN, ZHAOLIU
 
-ADMIN, GM = "钱主管", "孙总"
+ADMIN = "钱主管"
 DAY = "2026-11-01"
 
 
@@ -247,7 +247,6 @@ def test_transfer_credit_shows_in_the_moved_advisors_report(office):
 @pytest.fixture
 def desk_with_admin(office):
     office.sv.staff.add(ADMIN, "sales-admin", actor=PM)
-    office.sv.staff.add(GM, "gm", actor=PM)
     return office
 
 

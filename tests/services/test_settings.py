@@ -6,7 +6,7 @@ import pytest
 
 from frontdesk.services.errors import BadInput, Refused
 
-from .conftest import CHEN, LI, LISI, LIU, PM, ZHANG, ZHANGSAN, nov, reason
+from .conftest import CHEN, GM, LI, LISI, LIU, PM, ZHANG, ZHANGSAN, nov, reason
 
 
 def test_defaults(office):
@@ -15,25 +15,24 @@ def test_defaults(office):
         7, "high", "keep_place", False)
 
 
-def test_protection_days_above_10_needs_a_gm_approval(office):
+def test_protection_days_above_10_needs_the_gm(office):
     with pytest.raises(Refused) as exc:
         office.sv.staff.settings("protection_days", "11", actor=PM)
     assert exc.value.reason.rule == "R2.2" and exc.value.reason.code == "days_need_gm"
-    with pytest.raises(Refused):
-        office.sv.staff.settings("protection_days", "11", gm_approval="郭总同意", actor=PM)  # no "NAME: reason"
     assert office.sv.staff.settings(actor=PM)["protection_days"] == 7
     assert office.counts("approval", "settingchange") == {"approval": 0, "settingchange": 0}
 
 
-def test_protection_days_above_10_with_gm_approval_is_recorded(office):
-    r = office.sv.staff.settings("protection_days", "11", gm_approval="郭总: 大盘项目", actor=PM)
+def test_protection_days_above_10_set_by_the_gm_is_recorded_as_their_signature(office):
+    r = office.sv.staff.settings("protection_days", "11", gm_approval="大盘项目", actor=GM)
     assert (r["old"], r["value"]) == (7, 11)
-    assert reason(r["reasons"], "gm_approved").data == {"approver": "郭总", "reason": "大盘项目"}
+    assert reason(r["reasons"], "gm_approved").data == {"approver": GM, "reason": "大盘项目"}
     assert office.sv.staff.settings(actor=PM)["protection_days"] == 11
-    rows = office.rows("SELECT a.kind, a.approver, a.reason, a.subject, s.name FROM approval a "
-                       "JOIN staff s ON s.id = a.by_id")
-    assert rows == [("protection_days", "郭总", "大盘项目", "protection_days=11", PM)]
-    assert office.rows("SELECT key, new, approval_id IS NOT NULL FROM settingchange") == [("protection_days", "11", 1)]
+    rows = office.rows("SELECT a.kind, a.approver, a.reason, a.subject, s.name, g.name FROM approval a "
+                       "JOIN staff s ON s.id = a.by_id JOIN staff g ON g.id = a.approver_id")
+    assert rows == [("protection_days", GM, "大盘项目", "protection_days=11", GM, GM)]
+    assert office.rows("SELECT c.key, c.new, c.approval_id IS NOT NULL, s.name FROM settingchange c "
+                       "JOIN staff s ON s.id = c.by_id") == [("protection_days", "11", 1, GM)]
     # the window follows the new N
     office.visit(ZHANGSAN)
     assert office.owner(ZHANGSAN)["protected_through"] == nov(12)

@@ -58,7 +58,7 @@ def test_after_the_exam_the_trainee_joins_the_rotation_and_takes_calls(office):
     p = office.sv.staff.trainee_pass(CHEN, 85, actor=PM)
     assert p["exam_passed_on"] == nov(8) and p["exam_score"] == 85 and p["shadow"] is False
     assert reason(p["reasons"], "exam_passed").rule == "R5.3"
-    assert office.count("staffevent") == 7  # five added + the drill + the exam
+    assert office.count("staffevent") == 8  # six added (the GM first) + the drill + the exam
 
     show = office.sv.roster.set([CHEN, LI, ZHANG, LIU], actor=PM)
     assert show["next"] == CHEN and show["shadow"] == []

@@ -265,27 +265,27 @@ async def test_settings_e_edits_idle_lock(sv: Services) -> None:
     assert len(all_rows(sv, SettingChange, SettingChange.key == "idle_lock_minutes")) == 1
 
 
-async def test_settings_protection_days_above_ten_asks_for_the_gm(sv: Services) -> None:
-    """R2.2: more than 10 days needs a recorded GM approval: the console asks for it."""
-    app = console_app(sv)
+async def test_settings_protection_days_above_ten_the_gm_signs_with_a_reason(sv: Services) -> None:
+    """R2.2: more than 10 days is the GM's own approval: the console asks the GM for the reason."""
+    app = console_app(sv, user=GM)
     async with app.run_test(size=PILOT_SIZE) as pilot:
         pane = await open_console(pilot, "settings")
         point_at(pane, "protection_days")
         await pilot.press("e")
         await settle(pilot)
         await type_text(pilot, "12")
-        await pilot.press("enter")  # the prompt asks again, now for the GM's approval
+        await pilot.press("enter")  # the prompt asks again, now for the GM's reason
         await settle(pilot)
         prompt = pane.query_one(".pane-prompt", Input)
-        assert prompt.display and prompt.placeholder == i18n.t("ui.ask_gm_approval", "en")
+        assert prompt.display and prompt.placeholder == i18n.t("ui.pins.ask_gm_reason", "en")
         assert sv.staff.settings(actor=PM)["protection_days"] == 7  # nothing yet
-        await answer(pilot, pane, f"{GM}: 大盘")
+        await answer(pilot, pane, "大盘")
     assert sv.staff.settings(actor=PM)["protection_days"] == 12
     [ap] = all_rows(sv, Approval, Approval.kind == "protection_days")
     assert (ap.approver, ap.reason, ap.subject) == (GM, "大盘", "protection_days=12")
     assert ap.approver_id == staff_id(sv, GM)
     [change] = all_rows(sv, SettingChange, SettingChange.key == "protection_days")
-    assert change.approval_id == ap.id
+    assert change.approval_id == ap.id and change.by_id == staff_id(sv, GM)
 
 
 async def test_settings_bad_value_changes_nothing(sv: Services) -> None:

@@ -83,6 +83,9 @@ CALLS: dict[str, Call] = {
     "manager.decide_discount": lambda sv, who, f: sv.manager.decide_discount(f["discount"], True, actor=who),
     "manager.decide_referral": lambda sv, who, f: sv.manager.decide_referral(f["referral"], False, "不合适", actor=who),
     "roster.copy_yesterday": lambda sv, who, f: sv.roster.copy_yesterday(actor=who),
+    "staff.set_pin other": lambda sv, who, f: sv.staff.set_pin(ZHANG, "2580", actor=who),
+    "staff.deactivate": lambda sv, who, f: sv.staff.deactivate(LIU, actor=who),
+    "manager.decide_setting": lambda sv, who, f: sv.manager.decide_setting(f["setting"], True, actor=who),
 }
 
 
@@ -99,7 +102,8 @@ def facts(sv: Services, office: Office) -> dict[str, Any]:
     discount = sv.deals.discount_request("B-101", phone, "10000", actor=LI)["request"]
     sv.deals.referral(phone, OTHER, actor=LI)
     [referral] = pending(sv, "referral")
-    return {"discount": discount, "referral": referral["id"],"order": sv.roster.show(actor=PM)["order"], "followup": fu["id"],
+    setting = sv.staff.settings("protection_days", "14", request="春节前回访周期长", actor=PM)["request"]
+    return {"setting": setting, "discount": discount, "referral": referral["id"],"order": sv.roster.show(actor=PM)["order"], "followup": fu["id"],
             "crossing": the_open_case(sv)["crossing"], "client": lapsing["client"], "unit": unit, "phone": phone,
             "plan": sv.manager.redistribution(CHEN, actor=PM)}
 
@@ -122,7 +126,8 @@ def test_console_calls_are_refused_to_others(sv: Services, facts: dict[str, Any]
 
 
 # the PM gets past the role check; these then meet a rule of their own
-PM_MEETS = {"staff.trainee_pass": "week_on_site"}  # 孙悦 joined three days ago (R5.3)
+PM_MEETS = {"staff.trainee_pass": "week_on_site",  # 孙悦 joined three days ago (R5.3)
+            "manager.decide_setting": "gm_signs_themselves"}  # R2.2: the GM's own signature
 
 
 @pytest.mark.parametrize("call", list(CALLS))

@@ -65,6 +65,9 @@ class _Staffing:
             elif r.role == "trainee":
                 r.reject("trainee_needs_mentor")
                 continue
+            if r.role == "gm" and c.user().role != "gm":  # R2.2: only a GM makes a GM
+                r.reject("gm_by_gm")
+                continue
             st = Staff(project_id=self.pid, name=r.name, initials=clientbook.initials(r.name), role=r.role,
                        mentor_id=mentor.id if mentor else None, pin_hash=None, joined_on=r.day or c.today,
                        created_at=c.at)

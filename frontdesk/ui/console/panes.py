@@ -13,6 +13,9 @@ def _route_words(pane: Pane, reasons: list[Any]) -> str:
     return "\n".join(f"• {r}" for r in pane.app.reason_text(reasons))  # type: ignore[attr-defined]
 
 
+DECIDERS = {"discount": "decide_discount", "referral": "decide_referral", "protection_days": "decide_setting"}
+
+
 class RosterPane(Pane):
     """The duty roster and rotation order (R3): move, add, remove, away/back, volume mode."""
 
@@ -115,12 +118,13 @@ class ApprovalsPane(Pane):
                       then=lambda r: self.done(_route_words(self, r["reasons"])))
         elif it["kind"] == "large_deal":
             self._large(it, "alone")
-        elif it["kind"] in ("discount", "referral"):
+        elif it["kind"] in DECIDERS:
             self._decide(it, True)
 
     def _decide(self, it: dict[str, Any], approve: bool) -> None:
-        """R7 discounts and R1.1 referrals: approve with an optional reason, refuse with one."""
-        decide = self.sv.manager.decide_discount if it["kind"] == "discount" else self.sv.manager.decide_referral
+        """R7 discounts, R1.1 referrals, R2.2 protection days (the GM's own signature): approve with an
+        optional reason, refuse with one."""
+        decide = getattr(self.sv.manager, DECIDERS[it["kind"]])
 
         def send(why: str | None) -> None:
             self.call(decide, it["id"], approve, why, **self.me,
@@ -142,7 +146,7 @@ class ApprovalsPane(Pane):
 
     def action_refuse(self) -> None:
         it = self._current()
-        if it and it["kind"] in ("discount", "referral"):
+        if it and it["kind"] in DECIDERS:
             self._decide(it, False)
         elif it and it["kind"] == "followup":
             self.ask(self.t("ui.ask_refuse_reason"), lambda why: self.call(

@@ -23,9 +23,10 @@ class PeoplePane(Pane):
     """Staff, mentors, exams (R5.3), transfers with the redistribution of clients (R6)."""
 
     COLUMNS = ("ui.col_name", "ui.col_role", "word.mentor", "ui.col_joined", "ui.col_exam")
-    KEYS_HINT = "ui.people_keys"
+    KEYS_HINT = "ui.pins.people_keys"
     BINDINGS = [Binding("plus,equals_sign", "add", "Add"), Binding("m", "mentor", "Mentor"),
-                Binding("e", "exam", "Exam"), Binding("t", "transfer", "Transfer"),
+                Binding("e", "exam", "Exam"), Binding("t", "transfer", "Transfer"), Binding("p", "pin", "PIN"),
+                Binding("x", "leaves", "Leaves"),
                 # the office's PIN lockout (SPEC "Who is acting"): said in the detail line when a name is locked
                 Binding("l", "pin_log", "PIN log", show=False), Binding("u", "unlock", "Unlock", show=False)]
 
@@ -97,6 +98,31 @@ class PeoplePane(Pane):
                 self.app.push_screen(RedistributeScreen(name))
             self.call(self.sv.staff.transfer, name, to, **self.me, then=then)
         self.ask(self.t("ui.ask_transfer", name=name), moved)
+
+
+    def action_pin(self) -> None:
+        """R2.1: set or reset the person's PIN (typed twice; a weak one is refused with the reason)."""
+        from frontdesk.ui.screens.pin import PinDialog
+
+        name = self.cursor_key()
+        if name:
+            me = self.app.user["name"]  # type: ignore[attr-defined]
+            self.app.push_screen(PinDialog(name, own=name == me), lambda r: r and self.done(
+                self.t("ui.pins.saved", name=r["name"])))
+
+    def action_leaves(self) -> None:
+        """The person leaves: confirmed by typing their name; they cannot sign in, their history stays."""
+        name = self.cursor_key()
+        if not name:
+            return
+
+        def confirmed(typed: str) -> None:
+            if typed != name:
+                self.app.notify(self.t("ui.pins.not_confirmed"), severity="warning")
+                return
+            self.call(self.sv.staff.deactivate, name, **self.me,
+                      then=lambda r: self.done(self.t("ui.pins.left", name=r["name"])))
+        self.ask(self.t("ui.pins.ask_leave", name=name), confirmed)
 
 
 class LapsingPane(Pane):

@@ -102,13 +102,19 @@ class SettingsPane(Pane):
             return
         current = self.choice_word(key, value) if key in CHOICES else ("" if value is None else str(value))
 
-        def save(new: str, approval: str | None = None) -> None:
+        def save(new: str, why: str | None = None) -> None:
+            def saved(r: dict[str, Any]) -> None:
+                self.done(self.t("ui.pins.requested", **r) if "request" in r
+                          else f"{self.words(key, 'name')}: {self.value_word(key, r['value'])}")
             new = self.code_of(key, new)
-            if key == "protection_days" and new.isdigit() and int(new) > 10 and approval is None:
-                self.ask_about(key, lambda gm: save(new, gm), "", label=self.t("ui.ask_gm_approval"))
+            gm = self.app.user.get("role") == "gm"  # type: ignore[attr-defined]
+            if key == "protection_days" and new.isdigit() and int(new) > 10 and why is None:
+                # R2.2: the GM signs it themselves with a reason; a PM's reason becomes a request to the GM
+                label = self.t("ui.pins.ask_gm_reason" if gm else "ui.pins.ask_request")
+                self.ask_about(key, lambda w: save(new, w), "", label=label)
                 return
-            self.call(self.sv.staff.settings, key, new, approval, **self.me,
-                      then=lambda r: self.done(f"{self.words(key, 'name')}: {self.value_word(key, r['value'])}"))
+            self.call(self.sv.staff.settings, key, new, why if gm else None, **self.me,
+                      request=None if gm or why is None else why, then=saved)
         self.ask_about(key, save, current)
 
     def edit_script(self, script: dict[str, list[str]], langs: tuple[str, ...] | None = None) -> None:

@@ -14,7 +14,9 @@ from frontdesk.services.errors import FrontdeskError
 
 
 class SignInScreen(Screen[None]):
-    BINDINGS = [Binding("question_mark", "app.help", "Help"), Binding("escape", "focus_names", "Names")]  # help first (F1 too)
+    BINDINGS = [Binding("question_mark", "app.help", "Help"), Binding("escape", "focus_names", "Names"),  # help first (F1 too)
+                Binding("c", "change_pin", "Change PIN")]
+    WORDS = {"app.help": "ui.key_help", "focus_names": "ui.signin_names_key", "change_pin": "ui.pins.change_key"}
 
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
@@ -35,8 +37,8 @@ class SignInScreen(Screen[None]):
 
         for key, bindings in list(self._bindings.key_to_bindings.items()):
             self._bindings.key_to_bindings[key] = [
-                replace(b, description=self.app.t("ui.signin_names_key" if b.action == "focus_names" else "ui.key_help"))  # type: ignore[attr-defined]
-                for b in bindings]
+                replace(b, description=self.app.t(self.WORDS[b.action])) if b.action in self.WORDS  # type: ignore[attr-defined]
+                else b for b in bindings]
         self.load_names()
 
     @work(thread=True, exclusive=True)
@@ -67,6 +69,23 @@ class SignInScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#signin-names")
     def _picked(self) -> None:
         self.query_one("#signin-pin", Input).focus()
+
+    def action_change_pin(self) -> None:
+        """R2.1: anyone changes their own PIN with the old one (the highlighted name)."""
+        from .pin import PinDialog
+
+        names = self.query_one("#signin-names", OptionList)
+        if names.highlighted is None:
+            self._show_error(self.app.t("ui.signin_pick_name"))  # type: ignore[attr-defined]
+            return
+        name = names.get_option_at_index(names.highlighted).id or ""
+
+        def done(r: dict | None) -> None:
+            if r:
+                self._show_error("")
+                self.app.notify(self.app.t("ui.pins.saved", name=r["name"]))  # type: ignore[attr-defined]
+            names.focus()
+        self.app.push_screen(PinDialog(name, own=True), done)
 
     def action_focus_names(self) -> None:
         self.query_one("#signin-names", OptionList).focus()

@@ -1,7 +1,7 @@
 """the office's one lockout: every wrong PIN, refused attempt and unlock, append-only
 
 Revision ID: 0007
-Revises: 0012
+Revises: 0006
 Create Date: 2026-12-04
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlmodel
 from frontdesk.store.guards import append_only_triggers
 
 revision = '0007'
-down_revision = '0012'  # main's newest when this was written; the merger re-chains
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

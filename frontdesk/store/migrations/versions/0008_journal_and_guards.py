@@ -1,8 +1,8 @@
 """the journal: every append-only row that is not a register page sealed in one hash chain
 (back-filled for the rows already there); on PostgreSQL the append-only tables refuse TRUNCATE
 
-Revision ID: 0006
-Revises: 0012 (0005 in the worker's brief; chained after main's 0012 so the branch has one head)
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-04
 """
 from alembic import op
@@ -13,7 +13,7 @@ from frontdesk.store import journal
 from frontdesk.store.guards import append_only_triggers, truncate_trigger
 from frontdesk.store.models import APPEND_ONLY
 
-revision = '0006'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None

@@ -1,6 +1,6 @@
 """the change feed (issue: a live office): per-table change counters for screens on SQLite
 
-Revision ID: 0012
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-04
 """
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 
-revision = '0012'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
