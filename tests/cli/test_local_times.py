@@ -64,7 +64,7 @@ READS: list[tuple[str, ...]] = [
     ("owner", "--phone", P1), ("deals",), ("report", "--from", "2026-11-01", "--to", "2026-11-03"),
     ("staff", "list"), ("staff", "lockouts"), ("roster", "show"), ("crossing", "list"), ("inbox",),
     ("complaint", "list"), ("outbox", "list"), ("drill", "results"), ("drill", "sets"), ("where",),
-    ("anchor",), ("outbox", "send"),
+    ("anchor",), ("outbox", "send"), ("approvals", "list"),
 ]
 WRITES = {"init", "visit", "call", "followup", "deposit", "deal", "large-deal", "crossing", "complaint", "unit",
           "discount", "roster", "staff", "settings", "link", "amend", "reflection", "referral", "reassign",
