@@ -91,7 +91,7 @@ ERROR_DATA: dict[str, set[str]] = {
     "phone_invalid": {"raw"},
     "not_found": {"what"},
 }
-WORDS_ZH = {  # SPEC.md, "Words on screen"
+WORDS_ZH = {  # docs/rules.en.md, "Words on screen"
     "advisor": "置业顾问", "pm": "项目经理", "trainee": "试用期置业顾问", "mentor": "代教师父",
     "rotation": "轮序", "next_up": "下一位", "duty_roster": "值班表", "away": "暂离", "back": "返回",
     "visitor_register": "来访客户登记表", "call_register": "进线电话登记本", "walk_in": "来访",

@@ -171,7 +171,7 @@ def run(ctx: typer.Context, fn: Callable[[Any, Opts], Any], create: bool = False
 
     `create`: the command may name a database file that is not there yet (init, restore); `lazy`:
     nor is it made or migrated when the services open (restore makes it only on success).
-    `bootstrap`: "init" or "first_staff", what may run unsigned on a new database (CLI.md).
+    `bootstrap`: "init" or "first_staff", what may run unsigned on a new database (docs/cli.md).
     `signed=False`: the demo only."""
     from frontdesk.services.errors import FrontdeskError
 

@@ -1,7 +1,7 @@
 """Words on screen: the zh_CN and en catalogs and the functions that render them.
 
 Rules return codes + data (``frontdesk.rules.reasons.Reason``); this layer turns them into
-sentences in the office's own words (SPEC.md, "Words on screen"). Pure Python: no Textual,
+sentences in the office's own words (docs/rules.en.md, "Words on screen"). Pure Python: no Textual,
 no I/O besides reading the two JSON catalogs shipped beside this file.
 
 Keys, one flat namespace per catalog:

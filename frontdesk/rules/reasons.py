@@ -11,7 +11,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Reason:
-    rule: str  # "R2.2", "R3.3", ... as in SPEC.md
+    rule: str  # "R2.2", "R3.3", ... as in docs/rules.en.md
     code: str  # message key, e.g. "protected_through"
     data: dict[str, Any] = field(default_factory=dict)
 

@@ -36,7 +36,7 @@ from .clock import Clock, local
 from .errors import BadInput, Refused
 from .staff import pin_ok
 
-# what may run unsigned (CLI.md): the first project and the first staff member of a new database;
+# what may run unsigned (docs/cli.md): the first project and the first staff member of a new database;
 # the desk of the demo's sandbox database (every project carries the demo mark, as store.probe reads it)
 BOOTSTRAPS = ("init", "first_staff", "demo")
 
@@ -162,7 +162,7 @@ class IdentityService(Base):
                      terminal: str | None = None) -> dict[str, Any] | None:
         """The command line's proof before any operation: who is acting, with their PIN.
 
-        `bootstrap` names what may run unsigned (CLI.md): "init" while the database has no
+        `bootstrap` names what may run unsigned (docs/cli.md): "init" while the database has no
         project, "first_staff" while it has no staff, "demo" on the demo's sandbox database.
         None is returned then."""
         if bootstrap is not None:

@@ -1,4 +1,4 @@
-"""End-to-end tests of the command line (../shared/CLI.md), driven in-process.
+"""End-to-end tests of the command line (docs/cli.md), driven in-process.
 
 `fd(*args)` runs `frontdesk.cli.main([...])` exactly as the console script would, with
 `--db <this test's file>` and (unless json=False) `--json`, and returns

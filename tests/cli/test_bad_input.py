@@ -1,5 +1,5 @@
 """Failures: bad input exits 2 naming the field, refusals exit 1 naming the rule, and nothing is
-written when a command fails (CLI.md). Plus the global options, wherever they stand."""
+written when a command fails (docs/cli.md). Plus the global options, wherever they stand."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The deal part of CLI.md end to end with --json: units, deposits (R1.2), deals (R7), large deals
+"""The deal part of docs/cli.md end to end with --json: units, deposits (R1.2), deals (R7), large deals
 (P2), credit (R6, R1.1, R3.2), reflections (R5.5), reports (R9) and complaints (R10).
 
 Exit codes: 0 done; 1 refused by a rule (the error names it); 2 bad input (the error names the

@@ -1,4 +1,4 @@
-"""Who is acting, proven on the command line (SPEC "Who is acting", CLI.md `--pin`): every
+"""Who is acting, proven on the command line (SPEC "Who is acting", docs/cli.md `--pin`): every
 command, reads included, needs the acting person's PIN; a wrong one is logged in the office's
 lockout and counts; only the first init, the first staff member and the demo run unsigned."""
 
@@ -85,7 +85,7 @@ def test_a_hidden_prompt_on_a_terminal(office: FD, monkeypatch) -> None:  # noqa
 
 
 def test_the_bootstrap_exceptions(fd: FD) -> None:
-    """CLI.md: the first init and the first staff member of an empty database run unsigned."""
+    """docs/cli.md: the first init and the first staff member of an empty database run unsigned."""
     fd.ok("init", "--project", "P1", "--name", "滨江花园", as_="", pin=False)
     code, _, err = fd("staff", "add", PM, "--role", "pm", as_="", pin=False)  # must set their own PIN
     assert_error(code, err, 2, field="pin")

@@ -1,4 +1,4 @@
-"""`frontdesk import FILE` and `frontdesk export DIR` end to end (CLI.md), on the office of
+"""`frontdesk import FILE` and `frontdesk export DIR` end to end (docs/cli.md), on the office of
 conftest.py at 2026-11-01 10:00. The sample files are data/sample-registers.*; each test works on
 a copy in its own folder, so the default report (NAME.report.csv) lands there."""
 

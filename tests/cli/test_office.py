@@ -1,4 +1,4 @@
-"""The office through the CLI: init, settings, staff, trainee pass, roster (CLI.md, R2.2, R3, R5.3, R6)."""
+"""The office through the CLI: init, settings, staff, trainee pass, roster (docs/cli.md, R2.2, R3, R5.3, R6)."""
 
 from __future__ import annotations
 

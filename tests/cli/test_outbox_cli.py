@@ -1,5 +1,5 @@
 """`frontdesk outbox send [--loop]` and `frontdesk outbox list` (issue 6, part 4) against a local
-robot that fails, then recovers: nothing lost, each notice delivered once, --json as CLI.md says."""
+robot that fails, then recovers: nothing lost, each notice delivered once, --json as docs/cli.md says."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from frontdesk.drill.engine import Drill
 from frontdesk.drill.score import SCRIPT, Answer
 
 ALL = frozenset(SCRIPT)
-# The default set played in order, answered by hand as SPEC.md says (not read back from the engine):
+# The default set played in order, answered by hand as docs/rules.en.md says (not read back from the engine):
 # story → (route, advisor, duties, the rule that decides it)
 RIGHT = {
     "new-visitor": ("rotation", "李娜", set(), "R3.3"),  # first in the rotation the PM set

@@ -1,4 +1,4 @@
-"""Property-based fuzzing of the command line's inputs (../shared/CLI.md).
+"""Property-based fuzzing of the command line's inputs (docs/cli.md).
 
 Phones, names (emoji, 10,000 characters), amounts, --at times and option values, through
 `frontdesk.cli.main([...])` in-process, the way the console script runs it. For every input:

@@ -1,4 +1,4 @@
-"""Every service operation tried as every role, allowed or refused as SPEC.md says.
+"""Every service operation tried as every role, allowed or refused as docs/rules.en.md says.
 
 The roles: an advisor, a trainee in induction (shadow mode, R5.1–R5.3), a trainee who passed
 the exam (R5.3), the PM, the sales admin, the GM. MATRIX below is the expected table, written
@@ -7,7 +7,7 @@ exit 2: the operation makes no sense for that person, e.g. marking oneself away 
 not on the roster), or NA (the case cannot arise: sales admin and GM never hold clients, and
 cannot write register entries of their own).
 
-Where SPEC.md is explicit the table follows it; where it is silent it follows what the code
+Where docs/rules.en.md is explicit the table follows it; where it is silent it follows what the code
 documents, and the cell is marked "# decided" — those cells are listed in the issue 7 report.
 
 Each cell runs on a fresh copy of one office (built through the services), and a refused or

@@ -1,6 +1,6 @@
 """Small builders for the pure rules tests.
 
-Days are written as numbers: `day(1)` is the 1st of the month, as in SPEC.md's example
+Days are written as numbers: `day(1)` is the 1st of the month, as in docs/rules.en.md's example
 ("received on the 1st, still owned on the 8th, lapsed on the 9th"). Events happen at
 10:00 Asia/Shanghai (02:00 UTC) on their day, a minute apart when `seq` differs.
 """

@@ -1,4 +1,4 @@
-"""Nothing is written when an operation fails (CLI.md: "Nothing is written when a command fails")."""
+"""Nothing is written when an operation fails (docs/cli.md: "Nothing is written when a command fails")."""
 
 from __future__ import annotations
 
