@@ -1,6 +1,6 @@
-"""The docs stand alone: nothing in the repository points outside it (../shared is not shipped),
-every relative link in README.md and docs/*.md reaches a file, and docs/cli.md lists the
-commands as they are (docs/make_cli.py writes its reference part)."""
+"""The docs stand alone: nothing in the repository points at the specs folder beside it (it is not
+shipped with a clone), every relative link in README.md and docs/*.md reaches a file, and docs/cli.md
+lists the commands as they are (docs/make_cli.py writes its reference part)."""
 
 from __future__ import annotations
 
