@@ -40,6 +40,7 @@ from typing import Any, Iterator
 GEN_VERSION = "4"  # bump when the generated data changes shape: cached databases are rebuilt
 PROJECT = "BENCH"
 PM = "王经理"
+PM_PIN, ADVISOR_PIN = "2580", "3691"  # PINs that are not easy guesses (weak ones are refused, R2.1)
 ADVISORS = ["李娜", "张伟", "刘洋", "陈静", "赵磊", "王芳", "杨帆", "黄磊", "周杰", "吴敏", "徐丽", "孙强"]
 TODAY = date(2026, 12, 1)  # the bench day: the desk opens at 10:00
 DAYS = 91  # three months of registers before it: 2026-09-01 .. 2026-11-30
@@ -116,9 +117,9 @@ def _office(path: Path) -> dict[str, int]:
     sv = open_services(str(path), Clock(datetime.combine(START - timedelta(days=1), datetime.min.time()).replace(hour=9)))
     try:
         sv.staff.init(PROJECT, "基准花园", protection_days=PROTECTION_DAYS)
-        sv.staff.add(PM, "pm", pin="1234")
+        sv.staff.add(PM, "pm", pin=PM_PIN)
         for a in ADVISORS:
-            sv.staff.add(a, "advisor", actor=PM, pin="1111")
+            sv.staff.add(a, "advisor", actor=PM, pin=ADVISOR_PIN)
         sv.roster.set(ADVISORS, actor=PM)
         ids = {st["name"]: None for st in sv.staff.list(actor=PM)}
     finally:

@@ -317,7 +317,7 @@ def bench_import(rows: int, profile: bool) -> dict[str, Any]:
     work = CACHE / "work-import.db"
     drop_working_copy(work)
     gen._office(work)
-    argv = [sys.executable, "-c", "from frontdesk.cli import main; main()", "--db", str(work), "--as", gen.PM,
+    argv = [sys.executable, "-c", "from frontdesk.cli import main; main()", "--db", str(work), "--as", gen.PM, "--pin", gen.PM_PIN,
             "--json", "--at", NOW, "import", str(src), "--report", str(CACHE / "import-report.csv")]
     if profile:
         PROFILES.mkdir(parents=True, exist_ok=True)
