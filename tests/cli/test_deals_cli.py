@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from dbkit import copy_db
 
-from .conftest import (CHEN, LI, LIU, P1, P2, P3, PM, T0, ZHANG, FD, assert_error, assert_reasons, derive_template,
+from .conftest import (CHEN, GM, LI, LIU, P1, P2, P3, PM, T0, ZHANG, FD, assert_error, assert_reasons, derive_template,
                        row_counts)
 
 MONEY = ("deposit", "deal", "dealshare", "unit")
@@ -347,7 +347,7 @@ def test_report_json_and_csv(desk: FD) -> None:
 def test_complaints(desk: FD) -> None:
     desk.ok("staff", "add", ADMIN, "--role", "sales-admin", as_=PM, at=LATER)
     c = desk.ok("complaint", "add", "客户投诉：停车位不足", as_=LI, at=LATER)
-    assert (c["kind"], c["status"], c["notified"]) == ("complaint", "open", [ADMIN])
+    assert (c["kind"], c["status"], sorted(c["notified"])) == ("complaint", "open", sorted([ADMIN, GM]))  # R10: and the GM
     s = desk.ok("complaint", "add", "建议周末加派值班顾问", "--kind", "suggestion", as_=ZHANG, at=LATER)
     assert s["kind"] == "suggestion"
     assert [x["complaint"] for x in desk.ok("complaint", "list", as_=LI, at=LATER)] == [c["complaint"]]

@@ -40,6 +40,7 @@ async def test_exam_after_a_week_on_site_passes(db_path, sv: Services) -> None:
     """The same keys a week later: passed, out of shadow, into the rotation (R5.3)."""
     later = open_services(str(db_path), Clock(parse_local("2026-12-02 09:00")))
     try:
+        later.drills.record(SUN, 80, actor=PM)  # the exam's scenario simulation is on record (R5.3)
         app = console_app(later)
         async with app.run_test(size=PILOT_SIZE) as pilot:
             pane = await open_console(pilot, "people")

@@ -26,7 +26,7 @@ class PeoplePane(Pane):
     KEYS_HINT = "ui.pins.people_keys"
     BINDINGS = [Binding("plus,equals_sign", "add", "Add"), Binding("m", "mentor", "Mentor"),
                 Binding("e", "exam", "Exam"), Binding("t", "transfer", "Transfer"), Binding("p", "pin", "PIN"),
-                Binding("x", "leaves", "Leaves"),
+                Binding("x", "leaves", "Leaves", show=False),  # on the key line under the table: the footer is full at 80
                 # the office's PIN lockout (SPEC "Who is acting"): said in the detail line when a name is locked
                 Binding("l", "pin_log", "PIN log", show=False), Binding("u", "unlock", "Unlock", show=False)]
 
