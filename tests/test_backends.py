@@ -244,12 +244,13 @@ def test_models_and_migrations_agree_on_postgresql(url):
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    import frontdesk.store.models  # noqa: F401 - registers every table
+    from frontdesk.store import models
     from frontdesk.store.db import HEAD, open_db
 
     db = open_db(url)
     try:
         with db.writer.connect() as conn:
+            models.load_all()
             diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
         assert diff == []
         assert db.revision() == HEAD

@@ -70,20 +70,41 @@ def test_the_command_line_has_no_import_circle():
         assert not strays, f"frontdesk/cli/{name}.py imports {strays}"
 
 
-def test_a_command_does_not_load_what_it_does_not_use():
-    """`roster show` pays for neither openpyxl, the importer, the deals nor the TUI."""
-    code = ("import sys, tempfile, os\n"
+def test_a_command_does_not_load_what_it_does_not_use(tmp_path):
+    """`roster show` pays for neither openpyxl, the importer, the deals nor the TUI; nor for the
+    other command modules, the deal and outbox tables, or the phone library."""
+    import os
+
+    db = str(tmp_path / "o.db")
+    env = {**os.environ, "FRONTDESK_PIN": "2580"}
+    for a in (["init", "--project", "P", "--name", "X"], ["staff", "add", "W", "--role", "pm", "--pin", "2580"]):
+        subprocess.run([sys.executable, "-m", "frontdesk.cli", "--db", db, *a], env=env, check=True, capture_output=True)
+    code = ("import sys\n"
             "from frontdesk.cli import main\n"
-            "d = tempfile.mkdtemp(); db = os.path.join(d, 'o.db'); os.environ['FRONTDESK_PIN'] = '2580'\n"
-            "for a in (['init', '--project', 'P', '--name', 'X'], ['staff', 'add', 'W', '--role', 'pm', '--pin', '2580'],\n"
-            "          ['--as', 'W', 'roster', 'show']):\n"
-            "    try:\n"
-            "        main(['--db', db, *a])\n"
-            "    except SystemExit as e:\n"
-            "        assert e.code == 0, (a, e.code)\n"
-            "bad = sorted(k for k in sys.modules if k.split('.')[0] in ('openpyxl', 'textual')\n"
+            "try:\n"
+            f"    main(['--db', {db!r}, '--as', 'W', 'roster', 'show'])\n"
+            "except SystemExit as e:\n"
+            "    assert e.code == 0, e.code\n"
+            "bad = sorted(k for k in sys.modules if k.split('.')[0] in ('openpyxl', 'textual', 'phonenumbers')\n"
             "             or k.startswith(('frontdesk.services.importer', 'frontdesk.services.deals',\n"
-            "                              'frontdesk.services.exporter', 'frontdesk.ui')))\n"
+            "                              'frontdesk.services.exporter', 'frontdesk.ui', 'frontdesk.store.models_deals',\n"
+            "                              'frontdesk.store.models_outbox'))\n"
+            "             or k.startswith('frontdesk.cli.') and k.split('.')[2] not in ('app', 'render', 'office'))\n"
             "print('LOADED', bad)\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert "LOADED []" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_the_wiring_table_names_every_command_where_it_lives():
+    """frontdesk.cli.HOMES (which module a command line loads) is the commands' real homes."""
+    import frontdesk.cli as cli
+
+    for mod, names in cli.HOMES.items():
+        m = cli._module(mod)
+        real = [c.name or c.callback.__name__.lower().replace("_", "-") for c in m.commands.registered_commands]
+        real += [g.name for g in m.commands.registered_groups]
+        assert sorted(real) == sorted(names), mod
+    from pathlib import Path
+
+    root = Path(cli.__file__).parent
+    assert set(cli.HOMES) == {p.stem for p in root.glob("*.py")} - {"__init__", "__main__", "app", "render"}

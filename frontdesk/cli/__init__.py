@@ -10,21 +10,58 @@ merged onto the root here. Arrows point one way: this package's __init__ → com
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from types import ModuleType
+from typing import Any, Iterable
 
 import typer
 
-from frontdesk.cli import counter, deals, drill, io, office, outbox, serve, tui, where
 from frontdesk.cli import render as cli_render
 from frontdesk.cli.app import app, on_bare
 
-MODULES = (office, counter, deals, io, drill, outbox, tui, serve, where)
-COMMANDS = [c for m in MODULES for c in m.commands.registered_commands]
-GROUPS = [g for m in MODULES for g in m.commands.registered_groups]
-app.registered_commands[:] = COMMANDS
-app.registered_groups[:] = GROUPS
-on_bare.append(tui.open_tui)
+# Each command module and the commands (or groups) it holds: a line imports only the module of
+# the command it names (tests/test_import_hygiene.py holds this table to the modules).
+HOMES = {
+    "office": ("init", "settings", "verify", "anchor", "backup", "restore", "staff", "trainee", "roster", "approvals"),
+    "counter": ("visit", "call", "owner", "history", "link", "amend", "crossing", "followup", "inbox"),
+    "deals": ("deposit", "large-deal", "deal", "deals", "reflection", "referral", "reassign", "report", "unit",
+              "complaint", "discount"),
+    "io": ("import", "export"),
+    "drill": ("drill",),
+    "outbox": ("outbox",),
+    "tui": ("demo", "board"),
+    "serve": ("serve",),
+    "where": ("where",),
+}
+_HOME = {cmd: mod for mod, cmds in HOMES.items() for cmd in cmds}
+
+
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(f"frontdesk.cli.{name}")
+
+
+def _commands(modules: Iterable[ModuleType]) -> tuple[list[Any], list[Any]]:
+    mods = list(modules)
+    return ([c for m in mods for c in m.commands.registered_commands],
+            [g for m in mods for g in m.commands.registered_groups])
+
+
+def __getattr__(name: str) -> Any:
+    """MODULES, COMMANDS and GROUPS: every command module, loaded when asked for (help, the docs)."""
+    if name == "MODULES":
+        return tuple(_module(m) for m in HOMES)
+    if name in ("COMMANDS", "GROUPS"):
+        return _commands(_module(m) for m in HOMES)[name == "GROUPS"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _bare(opts: Any) -> None:  # `frontdesk` alone opens the app
+    _module("tui").open_tui(opts)
+
+
+on_bare.append(_bare)
 VALUED_GLOBALS = ("--db", "--at", "--as", "--project", "--lang", "--pin")
 
 
@@ -48,12 +85,16 @@ def wire(args: list[str]) -> None:
     `frontdesk` or a name that is not a command): typer turns every wired function into a click
     command on each start, and that was a sixth of a command's start."""
     name = _command_name(args)
-    cmds = [c for c in COMMANDS if (c.name or c.callback.__name__.lower().replace("_", "-")) == name]
-    groups = [g for g in GROUPS if g.name == name]
-    if not cmds and not groups:
-        cmds, groups = COMMANDS, GROUPS
+    home = _HOME.get(name or "")
+    if home is not None:
+        cmds, groups = _commands([_module(home)])
+        cmds = [c for c in cmds if (c.name or c.callback.__name__.lower().replace("_", "-")) == name]
+        groups = [g for g in groups if g.name == name]
+    else:
+        cmds, groups = _commands(_module(m) for m in HOMES)
     app.registered_commands[:] = cmds
     app.registered_groups[:] = groups
+
 
 HOISTED_FLAGS = ("--json",)
 HOISTED_OPTIONS = ("--db", "--at", "--as", "--lang")  # no command has options of these names

@@ -31,10 +31,10 @@ from frontdesk.store.models import PinEvent, Project, Setting, Staff
 from frontdesk.store.probe import DEMO_KEY
 
 from . import pins
+from .pins import pin_ok
 from .base import Base, not_utf8
 from .clock import Clock, local
 from .errors import BadInput, Refused
-from .staff import pin_ok
 
 # what may run unsigned (docs/cli.md): the first project and the first staff member of a new database;
 # the desk of the demo's sandbox database (every project carries the demo mark, as store.probe reads it)

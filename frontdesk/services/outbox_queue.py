@@ -9,13 +9,16 @@ not at all. Delivery is frontdesk.services.outbox's job."""
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from sqlalchemy import insert
 
 from frontdesk import i18n
 from frontdesk.store import journal
-from frontdesk.store.models import Notification, OutboxItem
+from frontdesk.store.models import Notification
+
+if TYPE_CHECKING:
+    from frontdesk.store.models_outbox import OutboxItem
 
 MAX_CONTENT = 2000  # WeCom takes 2048 bytes of text content; DingTalk more
 
@@ -42,6 +45,8 @@ def enqueue(c: Any, kind: str, rule: str, data: dict[str, Any], to: Sequence[str
         return None
     values = _item(c, kind, rule, data, to)
     c.s.flush()  # the first notice's id, to tie the message to it
+    from frontdesk.store.models_outbox import OutboxItem  # built on first use (store.models.LAZY)
+
     item = OutboxItem(**values, notice_id=notices[0].id)
     c.s.add(item)
     return item
@@ -52,6 +57,8 @@ def enqueue_many(c: Any, kind: str, rule: str, events: Sequence[tuple[dict[str, 
     those notices already written — in one insert. The number of items queued."""
     if not events or not c.setting("webhook_url"):
         return 0
+    from frontdesk.store.models_outbox import OutboxItem
+
     c.s.connection().execute(insert(OutboxItem.__table__),  # type: ignore[attr-defined]
                              [{**_item(c, kind, rule, data, to), "notice_id": nid} for data, to, nid in events])
     journal.seal_since(c.s.connection(), "outboxitem")

@@ -4,6 +4,9 @@ counts towards no lockout), and a PIN someone sets or changes is not an easy gue
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 from typing import Iterable
 
 from frontdesk.rules import pins as pin_rules
@@ -44,3 +47,41 @@ def no_pin(st: Staff) -> Refused:
 def require_set(st: Staff) -> None:
     if not st.pin_hash:
         raise no_pin(st)
+
+
+# scrypt's cost for new PINs, written into each hash so that a later change breaks no stored one.
+# A PIN is 4–8 digits: no cost makes an offline guess of a stolen file slow enough (10⁴–10⁸ tries),
+# so the office's protection is the shared lockout (services.identity, R2.1), and the cost only
+# keeps a stolen file from being a lookup table. 2¹² (~12 ms, 4 MiB) keeps every command's start
+# within 1.5× of its libraries' (bench/cli_start.py); hashes written before carry no parameters
+# and were made at 2¹⁴.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**12, 8, 1
+_OLD = (2**14, 8, 1)  # "scrypt$salt$digest", the first format
+
+
+def hash_pin(pin: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def _parts(stored: str) -> tuple[tuple[int, int, int], bytes, str]:
+    parts = stored.split("$")
+    if len(parts) == 3:
+        return _OLD, bytes.fromhex(parts[1]), parts[2]
+    _, n, r, p, salt, digest = parts
+    return (int(n), int(r), int(p)), bytes.fromhex(salt), digest
+
+
+def pin_ok(st: Staff, pin: str | None) -> bool:
+    if not st.pin_hash or pin is None:
+        return False
+    (n, r, p), salt, digest = _parts(st.pin_hash)
+    got = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p)
+    return hmac.compare_digest(got.hex(), digest)
+
+
+def check_pin(st: Staff, pin: str | None, field: str = "pin") -> None:
+    require_set(st)  # no PIN is not a wrong PIN: nothing to guess, the PM sets one
+    if not pin_ok(st, pin):
+        raise Refused(Reason("R2.1", "wrong_pin", {}), f"{field}: wrong PIN for {st.name}")

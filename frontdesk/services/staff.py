@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import os
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -18,6 +15,7 @@ from frontdesk.rules.reasons import Reason
 from frontdesk.store.models import Client, Project, RosterState, Setting, Staff, StaffEvent
 
 from . import clientbook, pins, roster, signatures
+from .pins import check_pin, hash_pin, pin_ok  # noqa: F401 - the staff service's, kept where callers look
 from . import settings as settings_mod
 from .base import ROLES, Base, Ctx, clean_text, dumps
 from .clock import Clock
@@ -26,26 +24,6 @@ from .errors import BadInput, Refused
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 PIN = re.compile(r"[0-9]{4,8}\Z")  # with .match: 4–8 ASCII digits and nothing after
 ONE_WEEK = 7  # R5.3: at least one week on site before the exam
-
-
-def hash_pin(pin: str) -> str:
-    salt = os.urandom(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=2**14, r=8, p=1)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def pin_ok(st: Staff, pin: str | None) -> bool:
-    if not st.pin_hash or pin is None:
-        return False
-    _, salt, digest = st.pin_hash.split("$")
-    got = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1)
-    return hmac.compare_digest(got.hex(), digest)
-
-
-def check_pin(st: Staff, pin: str | None, field: str = "pin") -> None:
-    pins.require_set(st)  # no PIN is not a wrong PIN: nothing to guess, the PM sets one
-    if not pin_ok(st, pin):
-        raise Refused(Reason("R2.1", "wrong_pin", {}), f"{field}: wrong PIN for {st.name}")
 
 
 def gm_by_gm(u: Staff) -> Refused:

@@ -25,6 +25,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterable, Iterator, Mapping
 
 from sqlalchemy import Connection, MetaData, Table, bindparam, func, insert, select
@@ -32,8 +33,9 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from . import models  # noqa: F401 - every table in the metadata
-from .ledger import GENESIS
 from .models_journal import JournalEntry
+
+GENESIS = "0" * 64  # the hash before the first link: the registers' chains start from it too (ledger.py)
 
 # The sealed tables (registerentry has its own chains). A new append-only table joins by name
 # here, in the migration that creates it (nothing to back-fill then).
@@ -50,12 +52,20 @@ _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",",
 
 
 def table(name: str) -> Table:
-    return SQLModel.metadata.tables[name]
+    tables = SQLModel.metadata.tables
+    if name not in tables:  # a table built on first use (store.models.LAZY) that nothing has touched yet
+        models.load_all()
+    return tables[name]
 
 
-_BY_IDS = {t: select(table(t)).where(table(t).c.id.in_(bindparam("ids", expanding=True))).order_by(table(t).c.id)
-           for t in CHAINED}
-_BY_ID = {t: select(table(t)).where(table(t).c.id == bindparam("id")) for t in CHAINED}
+@lru_cache(maxsize=None)
+def _by_ids(t: str) -> Any:
+    return select(table(t)).where(table(t).c.id.in_(bindparam("ids", expanding=True))).order_by(table(t).c.id)
+
+
+@lru_cache(maxsize=None)
+def _by_id(t: str) -> Any:
+    return select(table(t)).where(table(t).c.id == bindparam("id"))
 
 
 def _plain(v: Any) -> Any:
@@ -101,9 +111,9 @@ def seal(conn: Connection, new: Mapping[str, Iterable[int]]) -> int:
     for tbl in sorted(new):
         ids = list(new[tbl])
         if len(ids) == 1:  # the usual flush: one statement built once, no expanding IN
-            rows += [(tbl, r._mapping) for r in conn.execute(_BY_ID[tbl], {"id": ids[0]})]
+            rows += [(tbl, r._mapping) for r in conn.execute(_by_id(tbl), {"id": ids[0]})]
         elif ids:
-            rows += [(tbl, r._mapping) for r in conn.execute(_BY_IDS[tbl], {"ids": ids})]
+            rows += [(tbl, r._mapping) for r in conn.execute(_by_ids(tbl), {"ids": ids})]
     return _append(conn, rows)
 
 

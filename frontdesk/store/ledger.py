@@ -18,9 +18,9 @@ from typing import Any, Mapping
 from sqlalchemy import Connection, bindparam, insert, update
 from sqlmodel import Session, select
 
+from .journal import GENESIS  # one first link for every chain
 from .models import LedgerHead, RegisterEntry
 
-GENESIS = "0" * 64
 BOOKS = ("visit", "call")
 _HASHED = ("project_id", "book", "number", "kind", "at", "day", "recorded_at", "operator_id", "advisor_id",
            "owner_id", "client_id", "person_id", "phone_e164", "name", "route", "effect", "turn", "amends",

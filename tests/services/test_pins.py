@@ -138,3 +138,24 @@ def test_the_first_day_setup_refuses_a_weak_pin_too():
         check_pin("1234", "1234", field="first_pin")
     assert (exc.value.field, exc.value.data["why"]) == ("first_pin", "pin_run")
     assert check_pin("2580", "2580") == "2580"
+
+
+def test_a_stored_pin_carries_its_cost_and_the_first_format_still_signs_in(office):
+    """The hash names scrypt's parameters; hashes of the first format (no parameters, 2¹⁴) still prove."""
+    import hashlib
+
+    from frontdesk.services import pins
+
+    made = pins.hash_pin("4826")
+    algo, n, r, p, _salt, _digest = made.split("$")
+    assert (algo, int(n), int(r), int(p)) == ("scrypt", pins.SCRYPT_N, pins.SCRYPT_R, pins.SCRYPT_P)
+
+    class Row:  # what pin_ok reads of a Staff row
+        pin_hash = made
+
+    assert pins.pin_ok(Row, "4826") and not pins.pin_ok(Row, "4827")
+    salt = bytes.fromhex("00" * 16)
+    Row.pin_hash = f"scrypt${salt.hex()}${hashlib.scrypt(b'4826', salt=salt, n=2**14, r=8, p=1).hex()}"
+    assert pins.pin_ok(Row, "4826") and not pins.pin_ok(Row, "4827")
+    office.rows("UPDATE staff SET pin_hash = ? WHERE name = ?", (Row.pin_hash, LI))  # set by an older frontdesk
+    assert office.sv.desk.sign_in(LI, "4826")["name"] == LI

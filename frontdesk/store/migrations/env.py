@@ -3,7 +3,9 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import frontdesk.store.models  # noqa: F401 - registers the tables
+import frontdesk.store.models
+
+frontdesk.store.models.load_all()  # every table, the ones built on first use too
 
 target_metadata = SQLModel.metadata
 connection = context.config.attributes.get("connection")
