@@ -237,10 +237,14 @@ class ManagerService(Base):
             _pm(c)
             frm, to = _period(c, start, end)
             counts = {"visit": Counter(), "call": Counter()}
-            for book, day in c.s.exec(select(RegisterEntry.book, RegisterEntry.day).where(
+            # a page struck out by an amending entry (R2.1), then or later, is no visit: as in the figures
+            struck = clientbook.voided(list(c.s.exec(select(RegisterEntry).where(
+                RegisterEntry.project_id == c.pid, RegisterEntry.kind == "amend")).all()))
+            for book, number, day in c.s.exec(select(RegisterEntry.book, RegisterEntry.number, RegisterEntry.day).where(
                     RegisterEntry.project_id == c.pid, RegisterEntry.day >= frm, RegisterEntry.day <= to,
                     RegisterEntry.kind != "amend")):
-                counts[book][day] += 1
+                if (book, number) not in struck:
+                    counts[book][day] += 1
             days = [frm + timedelta(days=i) for i in range((to - frm).days + 1)]
             return {"from": frm, "to": to, "days": days,
                     "visits": [counts["visit"][d] for d in days], "calls": [counts["call"][d] for d in days]}

@@ -16,6 +16,7 @@ The scripted day (2026-11-01, high-volume mode, duty_share 30%):
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 import csv
 import io
 
@@ -325,8 +326,14 @@ def test_a_struck_out_visit_counts_for_no_one(office):
     office.at(f"{DAY} 10:00")
     v = office.visit(ZHANGSAN, name="张三")
     assert v["advisor"] == LI
+    office.at(f"{DAY} 10:30")
+    assert office.visit(LISI, name="李四")["advisor"] != LI
+    assert office.sv.manager.daily(DAY, DAY, actor=PM)["visits"] == [2]
     office.at("2026-11-02 09:30")
     office.sv.amend.amend("visit", v["entry"], "登记错了：客户没来", void=True, actor=PM)
     r = office.sv.reports.report(DAY, DAY, actor=PM)
     li = next(x for x in r["advisors"] if x["advisor"] == LI)
     assert (li["receptions"], li["turns"], li["by_route"]) == (0, 0, {})
+    # and the console's daily chart: the struck-out page is no visit of its day; the other stays
+    daily = office.sv.manager.daily(DAY, DAY, actor=PM)
+    assert (daily["days"], daily["visits"]) == ([date.fromisoformat(DAY)], [1])
