@@ -156,19 +156,31 @@ async def board_latency(url: str, visits: int, chromium: str) -> list[float]:
 
 
 async def keystroke_verdict(db: str, sample: list[str]) -> list[float]:
+    """Per phone: the pilot presses "n" and all digits but the last, waits until the app is idle, then
+    presses the last digit; the figure runs from that key press until the first frame the app hands to
+    its driver after the owner verdict was set (the paint), noted as it happens — not when the bench
+    next looks, and not counting the pilot's own waits after the press."""
+    from textual.app import App
+
     from frontdesk.services import Clock, open_services
     from frontdesk.services.clock import parse_local
     from frontdesk.ui.app import make_app
     from frontdesk.ui.screens import greeter
 
-    shown: list[float] = []
-    original = greeter.GreeterScreen._show_card
+    marks: dict[str, float] = {}
+    set_verdict, display = greeter.GreeterScreen._show_verdict, App._display
 
-    def noted(self, args, card):  # noqa: ANN001
-        original(self, args, card)
-        shown.append(time.perf_counter())
+    def verdict_set(self, args, v):  # noqa: ANN001
+        set_verdict(self, args, v)
+        marks.setdefault("verdict", time.perf_counter())
 
-    greeter.GreeterScreen._show_card = noted  # type: ignore[method-assign]
+    def displayed(self, screen, renderable):  # noqa: ANN001
+        display(self, screen, renderable)
+        if "verdict" in marks:
+            marks.setdefault("painted", time.perf_counter())
+
+    greeter.GreeterScreen._show_verdict = verdict_set  # type: ignore[method-assign]
+    App._display = displayed  # type: ignore[method-assign]
     sv = open_services(db, Clock(parse_local(NOW)))
     out: list[float] = []
     try:
@@ -179,23 +191,33 @@ async def keystroke_verdict(db: str, sample: list[str]) -> list[float]:
             for phone in sample:
                 await pilot.press("n")
                 await pilot.pause()
-                await app.workers.wait_for_complete()
                 await pilot.press(*phone[:-1])
                 await pilot.pause()
-                await app.workers.wait_for_complete()
-                n = len(shown)
+                marks.clear()
                 t0 = time.perf_counter()
                 await pilot.press(phone[-1])
-                while len(shown) == n and time.perf_counter() - t0 < 5:
+                while "painted" not in marks and time.perf_counter() - t0 < 5:
                     await asyncio.sleep(0.001)
-                await pilot.pause()  # the paint
-                out.append(time.perf_counter() - t0)
+                out.append(marks.get("painted", float("inf")) - t0)
+                await pilot.pause()
+                await _settled(app)  # the card too, before the next phone
                 await pilot.press("escape")
                 await pilot.pause()
     finally:
-        greeter.GreeterScreen._show_card = original  # type: ignore[method-assign]
+        greeter.GreeterScreen._show_verdict = set_verdict  # type: ignore[method-assign]
+        App._display = display  # type: ignore[method-assign]
         sv.close()
     return out
+
+
+async def _settled(app: Any) -> None:
+    """Every worker done (a preview cancelled by a newer digit counts as done)."""
+    from textual.worker import WorkerCancelled
+
+    try:
+        await app.workers.wait_for_complete()
+    except WorkerCancelled:
+        await app.workers.wait_for_complete()
 
 
 def idle_cpu(db: str, seconds: float, live: bool) -> float:

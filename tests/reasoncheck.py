@@ -243,6 +243,7 @@ def watch(sv: Any) -> None:
 
     wrap(sv.reception, "visit", entry_of("visit"))
     wrap(sv.reception, "preview", entry_of("visit"))
+    wrap(sv.reception, "owner_verdict", owner)
     wrap(sv.reception, "call", entry_of("call"))
     wrap(sv.records, "owner", owner)
     wrap(sv.crossings, "open", cases)

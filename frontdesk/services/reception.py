@@ -134,6 +134,21 @@ class ReceptionService(Base):
                     "notify": [c.name_of(w) if isinstance(w, int) else w for w, _k in d.r.notify],
                     "reasons": c.named(d.r.reasons)}
 
+    def owner_verdict(self, phone: str, actor: str | None = None, project: str | None = None) -> dict[str, Any]:
+        """The greeter's first answer as the phone's last digit lands (R2.2): whose client it is,
+        protected through when, the owner present or away, with the owner rule line — the phone's
+        client and its history folded, no routing (`preview` gives the whole card after it). Writes nothing."""
+        with self.op(actor, project, write=False) as c:
+            office = walkin.office(c, clientbook.parse_phone(phone).e164)  # the phone, the roster: one read
+            found = office.known
+            events = clientbook.facts(c, found.client_id).events if found else []
+            own = protection.fold(events, c.today, int(c.setting("protection_days")))
+            holder = office.staff.get(own.owner) if own.owner is not None else None
+            return {"client": found.client_id if found else None, "owner": c.name_of(own.owner),
+                    "present": None if own.owner is None else bool(holder and holder.present), "protected_through": own.protected_through,
+                    "days_left": own.days_left(c.today), "previous_owner": c.name_of(own.previous_owner),
+                    "last_ref": own.last_ref, "reasons": c.named(own.reasons)}
+
     def visit(self, phone: str, name: str | None = None, asks_for: str | None = None,
               visited_before: bool | None = None, materials: bool | None = None, saw: str | None = None,
               assign: str | None = None, actor: str | None = None, project: str | None = None) -> dict[str, Any]:

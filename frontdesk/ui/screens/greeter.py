@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
+from textual.worker import get_current_worker
 
 from frontdesk.rules import phones
 from frontdesk.services.errors import FrontdeskError
@@ -21,6 +22,15 @@ from frontdesk.services.errors import FrontdeskError
 from ..wrap import fold
 
 YES_NO = ("yes", "no")
+
+
+class PhoneInput(Input):
+    """The phone field. Its size is its row's, whatever its digits: a keystroke repaints it alone.
+    (Textual's Input asks for a layout of the whole dialog whenever its text's width changes — 10–20 ms
+    a digit, before the owner verdict could be painted.)"""
+
+    def refresh(self, *regions: Any, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Any:
+        return super().refresh(*regions, repaint=repaint, layout=False, recompose=recompose)
 
 
 class GreeterScreen(ModalScreen[dict[str, Any] | None]):
@@ -45,7 +55,7 @@ class GreeterScreen(ModalScreen[dict[str, Any] | None]):
             yield Static("  ".join(f"“{x}”" for x in lines), id="greeter-script")
             with Horizontal(classes="greeter-row"):
                 yield Label(t("ui.phone"), classes="field-label")
-                yield Input(self.initial_phone, id="g-phone", max_length=20, restrict=r"[\d+\- ()]*",
+                yield PhoneInput(self.initial_phone, id="g-phone", max_length=20, restrict=r"[\d+\- ()]*",
                             placeholder=t("layout.phone_hint"), compact=True)
                 yield Label(t("ui.name"), classes="field-label")
                 yield Input(id="g-name", max_length=100, compact=True)
@@ -115,13 +125,43 @@ class GreeterScreen(ModalScreen[dict[str, Any] | None]):
 
     @work(thread=True, exclusive=True, group="preview")
     def preview(self, args: dict[str, Any]) -> None:
+        """The owner verdict first (one indexed read, painted at once), the whole routing card after."""
         app = self.app
+        who = {"actor": app.user["name"], "project": app.project}  # type: ignore[attr-defined]
         try:
-            card = app.services.reception.preview(actor=app.user["name"], project=app.project, **args)  # type: ignore[attr-defined]
+            verdict = app.services.reception.owner_verdict(args["phone"], **who)  # type: ignore[attr-defined]
+            app.call_from_thread(self._show_verdict, args, verdict)
+            if get_current_worker().is_cancelled:
+                return  # a newer digit is on its way
+            card = app.services.reception.preview(**who, **args)  # type: ignore[attr-defined]
         except FrontdeskError as exc:
             app.call_from_thread(self._show_error, app.error_text(exc))  # type: ignore[attr-defined]
             return
-        app.call_from_thread(self._show_card, args, card)
+        # the card once the verdict is on the screen: its layout does not hold the verdict's paint back
+        app.call_from_thread(self.call_after_refresh, self._show_card, args, card)
+
+    def _show_verdict(self, args: dict[str, Any], v: dict[str, Any]) -> None:
+        """Who owns the client, present or away, and the owner rule's id and register entry (R2.2)."""
+        if args != self._args() or self.card is not None:
+            return
+        t = self.app.t  # type: ignore[attr-defined]
+        head = v["reasons"][0]
+        cite = " ".join(x for x in (head.rule, head.data.get("entry")) if x)  # "R2.2 visit#12"
+        if v["owner"]:
+            text = t("ui.fast_owned", owner=v["owner"], through=v["protected_through"], days=v["days_left"],
+                     presence=t("ui.owner_present" if v["present"] else "ui.owner_away"), cite=cite)
+        elif v["previous_owner"]:
+            text = t("ui.fast_lapsed", owner=v["previous_owner"], through=head.data["protected_through"], cite=cite)
+        else:
+            text = t("ui.fast_new", cite=cite)
+        self._set_verdict(text)
+
+    def _set_verdict(self, text: str) -> None:
+        """The verdict, repainted alone when it keeps its height (no layout of the whole dialog)."""
+        box = self.query_one("#g-verdict", Static)
+        width = box.content_region.width
+        lines = [ln for part in text.split("\n") for ln in fold(part, width)] if width else [text]
+        box.update("\n".join(lines), layout=not width or len(lines) != box.content_region.height)
 
     def _show_error(self, text: str) -> None:
         self.card = None
