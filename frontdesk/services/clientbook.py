@@ -17,7 +17,7 @@ from sqlmodel import select
 from frontdesk.rules import phones, protection
 from frontdesk.rules.protection import Event, Ownership
 from frontdesk.rules.routing import Referral
-from frontdesk.store.models import (Assignment, Client, CrossingDecision, Crossing, FollowUp, FollowUpVerification, Person, Phone,
+from frontdesk.store.models import (Client, CrossingDecision, Crossing, FollowUp, FollowUpVerification, Person, Phone,
                                     RegisterEntry)
 
 from .base import Ctx
@@ -128,6 +128,8 @@ def histories(c: Ctx, ids: list[int] | None, until: date | None = None,
     def scope(stmt, client_col, day_col):  # noqa: ANN001, ANN202
         stmt = stmt.where(client_col.in_(ids)) if ids is not None else stmt
         return stmt.where(day_col <= until) if until is not None else stmt
+
+    from frontdesk.store.models import Assignment  # here: the deals' 11 tables are built on first use, not at start
 
     out: dict[int, list[Event]] = {}
     entries = list(c.s.exec(scope(select(RegisterEntry).where(RegisterEntry.project_id == c.pid),
