@@ -187,7 +187,7 @@ async def keystroke_verdict(db: str, sample: list[str]) -> list[float]:
         app = make_app(sv, lang="en", user=PM)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await _settled(app)
             for phone in sample:
                 await pilot.press("n")
                 await pilot.pause()
@@ -214,10 +214,12 @@ async def _settled(app: Any) -> None:
     """Every worker done (a preview cancelled by a newer digit counts as done)."""
     from textual.worker import WorkerCancelled
 
-    try:
-        await app.workers.wait_for_complete()
-    except WorkerCancelled:
-        await app.workers.wait_for_complete()
+    for _ in range(10):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
 
 
 def idle_cpu(db: str, seconds: float, live: bool) -> float:

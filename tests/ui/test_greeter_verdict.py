@@ -14,6 +14,15 @@ from frontdesk.ui.screens.greeter import GreeterScreen
 from .conftest import LI, PILOT_SIZE, Office, settle, text
 
 
+async def new_walk_in(pilot) -> GreeterScreen:  # noqa: ANN001
+    """The desk settled, `n` pressed: the greeter, its phone field empty."""
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, GreeterScreen)
+    return pilot.app.screen
+
+
 async def test_the_verdict_comes_before_the_card_and_cites_its_rule(sv: Services, office: Office) -> None:
     client = office.client_of_present(exclude=(LI,))
     verdict = sv.reception.owner_verdict(client.phone, actor=LI)
@@ -28,11 +37,7 @@ async def test_the_verdict_comes_before_the_card_and_cites_its_rule(sv: Services
     sv.reception.preview = held_preview  # type: ignore[method-assign]
     app = make_app(sv, lang="en", user=LI)
     async with app.run_test(size=PILOT_SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        greeter = app.screen
-        assert isinstance(greeter, GreeterScreen)
+        greeter = await new_walk_in(pilot)
         await pilot.press(*client.phone)
         for _ in range(200):
             if "R2.2" in text(greeter.query_one("#g-verdict", Static)):
@@ -51,10 +56,7 @@ async def test_the_verdict_comes_before_the_card_and_cites_its_rule(sv: Services
 async def test_a_new_phone_says_not_registered_with_its_rule(sv: Services) -> None:
     app = make_app(sv, lang="zh_CN", user=LI)
     async with app.run_test(size=PILOT_SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        greeter = app.screen
+        greeter = await new_walk_in(pilot)
         greeter._show_card = lambda *a: None  # type: ignore[method-assign]  # the verdict alone
         await pilot.press(*"13911112222")
         await settle(pilot)
