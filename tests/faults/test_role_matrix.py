@@ -75,6 +75,7 @@ MATRIX: dict[str, tuple[str | None, ...]] = {
     "roster.mark (oneself away)":               (OK, OK, OK, BAD, BAD, BAD),                  # PM/admin/GM: not on the roster
     # the counter (R2.3, R3, R5.3)
     "reception.preview":                        (OK, OK, OK, OK, OK, OK),                     # R5.1 a trainee may watch; decided for admin/GM
+    "reception.owner_verdict":                  (OK, OK, OK, OK, OK, OK),                     # the greeter's first line: as preview
     "reception.visit":                          (OK, "R5.3", OK, OK, "R3", "R3"),             # R5.3; decided: admin/GM do not receive
     "reception.visit --assign (override)":      ("R3", "R5.3", "R3", OK, "R3", "R3"),         # R3 the PM may reassign
     "reception.call":                           (OK, "R5.3", OK, OK, "R3", "R3"),             # SPEC: not a trainee in induction
@@ -306,6 +307,7 @@ OPS: dict[str, Op] = {
     "roster.mark (someone else away)": lambda sv, w, r, me: lambda: sv.roster.mark(ZHANG, True, actor=me),
     "roster.mark (oneself away)": lambda sv, w, r, me: lambda: sv.roster.mark(me, True, actor=me),
     "reception.preview": lambda sv, w, r, me: lambda: sv.reception.preview(NEW, actor=me),
+    "reception.owner_verdict": lambda sv, w, r, me: lambda: sv.reception.owner_verdict(NEW, actor=me),
     "reception.visit": lambda sv, w, r, me: lambda: sv.reception.visit(NEW, name="新客", actor=me),
     "reception.visit --assign (override)": lambda sv, w, r, me: lambda: sv.reception.visit(NEW, assign=LIU, actor=me),
     "reception.call": lambda sv, w, r, me: lambda: sv.reception.call(NEW, name="新客", actor=me),
