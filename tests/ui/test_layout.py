@@ -28,7 +28,7 @@ from frontdesk.ui.console.screen import TABS
 from frontdesk.ui.screens.desk import DeskScreen
 from frontdesk.ui.screens.setup import SetupScreen
 
-from .conftest import LANGS, LI, PM, SIZES, ZHANG, Office, settle, text, type_text
+from .conftest import LANGS, LI, PM, SIZES, SUN, ZHANG, Office, settle, text, type_text
 from .layoutkit import cuts, flat, rendered, whole
 from .test_setup_snapshots import KEYS as SETUP_KEYS
 from .test_setup_snapshots import STEPS as SETUP_STEPS
@@ -205,6 +205,19 @@ async def test_signin_and_board_whole(sv: Services, size: tuple[int, int], lang:
         await settle(pilot)
         roster = sv.roster.show(actor=PM)
         found += findings(board, "board", (i18n.t("word.next_up", lang), roster["next"][0]))
+    assert not found, "\n".join(found)
+
+
+@case
+async def test_shadow_desk_whole(sv: Services, size: tuple[int, int], lang: str) -> None:
+    """A trainee's desk: the banner says what she may do (R5.3), all of it, and the desk stays whole."""
+    app = make_app(sv, lang=lang, user=SUN)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        banner = text(app.screen.query_one("#shadow-banner", Static))
+        assert "R5.3" in banner
+        roster = sv.roster.show(actor=SUN)
+        found = findings(app, "shadow desk", tuple(roster["order"])) + shown(app, "shadow banner", banner)
     assert not found, "\n".join(found)
 
 
