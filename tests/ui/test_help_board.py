@@ -8,7 +8,8 @@ from textual.widgets import DataTable, Digits, Static
 from frontdesk import i18n
 from frontdesk.services import Services
 from frontdesk.ui.app import make_app
-from frontdesk.ui.board import BoardApp
+from frontdesk.ui import bigtext
+from frontdesk.ui.board import BigName, BoardApp, plaque
 from frontdesk.ui.screens.desk import DeskScreen
 from frontdesk.ui.screens.greeter import GreeterScreen
 from frontdesk.ui.screens.help import HelpScreen, declared, help_words, own_bindings
@@ -133,7 +134,10 @@ async def test_board_shows_next_up(sv: Services) -> None:
     async with app.run_test(size=PILOT_SIZE) as pilot:
         await settle(pilot)
         assert text(app.query_one("#b-next", Static)) == "next up"
-        assert text(app.query_one("#b-name", Static)).replace("\u3000", "") == roster["next"]
+        name = app.query_one("#b-name", BigName)
+        assert name.value == roster["next"]
+        drawn = name.lines(name.content_size.width)
+        assert drawn == bigtext.fit(roster["next"], name.content_size.width, 99) and len(drawn) >= 8  # big letters
         turns = [v for v in sv.desk.today("visit", actor=PM) if v["route"] == "rotation"]
         assert app.query_one("#b-turn", Digits).value == str(len(turns) + 1)
         order = text(app.query_one("#b-order", Static))
@@ -143,20 +147,28 @@ async def test_board_shows_next_up(sv: Services) -> None:
             assert name not in order.splitlines()[0]
 
 
+async def test_board_name_falls_back_to_a_plaque_where_big_letters_do_not_fit(sv: Services) -> None:
+    app = BoardApp(sv, lang="zh_CN")
+    async with app.run_test(size=(30, 24)) as pilot:  # two ideographs need 32 columns at the smallest size
+        await settle(pilot)
+        name = app.query_one("#b-name", BigName)
+        assert name.value and name.lines(name.content_size.width) == [plaque(name.value)]
+
+
 async def test_board_follows_the_rotation(sv: Services) -> None:
     """After a new walk-in the next refresh shows the next advisor."""
     app = BoardApp(sv, lang="zh_CN", refresh_seconds=3600)
     async with app.run_test(size=PILOT_SIZE) as pilot:
         await settle(pilot)
         first = sv.roster.show(actor=PM)["next"]
-        assert text(app.query_one("#b-name", Static)).replace("\u3000", "") == first
+        assert app.query_one("#b-name", BigName).value == first
         assert app.query_one("#b-turn", Digits).value == "1"
         sv.reception.visit(NEW_PHONE, actor=PM)
         app.load()
         await settle(pilot)
         second = sv.roster.show(actor=PM)["next"]
         assert second != first
-        assert text(app.query_one("#b-name", Static)).replace("\u3000", "") == second
+        assert app.query_one("#b-name", BigName).value == second
         assert text(app.query_one("#b-next", Static)) == i18n.t("word.next_up", "zh_CN")
         assert app.query_one("#b-turn", Digits).value == "2"  # the walk-in took today's first turn
 

@@ -23,7 +23,7 @@ from frontdesk.demo import demo_hint, load_dataset
 from frontdesk.services import Services
 from frontdesk.services.clientbook import initials
 from frontdesk.ui.app import make_app
-from frontdesk.ui.board import BoardApp
+from frontdesk.ui.board import BigName, BoardApp
 from frontdesk.ui.console.screen import TABS
 from frontdesk.ui.screens.desk import DeskScreen
 from frontdesk.ui.screens.setup import SetupScreen
@@ -204,7 +204,12 @@ async def test_signin_and_board_whole(sv: Services, size: tuple[int, int], lang:
     async with board.run_test(size=size) as pilot:
         await settle(pilot)
         roster = sv.roster.show(actor=PM)
-        found += findings(board, "board", (i18n.t("word.next_up", lang), roster["next"][0]))
+        found += findings(board, "board", (i18n.t("word.next_up", lang),))
+        name = board.query_one("#b-name", BigName)  # in big letters, all of them inside the screen
+        lines = rendered(board)
+        big = name.lines(name.content_size.width)
+        if name.value != roster["next"] or len(big) < 8 or not all(any(row.strip() in line for line in lines) for row in big):
+            found.append(f"board: {roster['next']!r} not shown whole in big letters")
     assert not found, "\n".join(found)
 
 
