@@ -226,3 +226,28 @@ def test_every_key_of_every_screen_has_words_in_both_languages() -> None:
                     missing += [(cls.__name__, b.key, lang) for lang in ("en", "zh_CN")
                                 if b.description and help_words(b, lang) is None]
     assert seen > 50 and not missing, missing
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+async def test_help_in_the_setup_lists_the_step_in_view(tmp_path, lang: str) -> None:
+    """F1 on the setup's order step: its keys (u/d move, x out/in) in the user's words; not the keys
+    of the team step, which is out of view."""
+    from frontdesk.ui.screens.setup_steps import OrderList, TeamList
+
+    from .test_setup_snapshots import KEYS, STEPS, never
+
+    app = make_app(never(tmp_path / "new.db"), lang=lang, setup={"project": None})
+    async with app.run_test(size=PILOT_SIZE) as pilot:
+        await settle(pilot)
+        for k in STEPS["order"]:
+            await (pilot.press(k) if k in KEYS or len(k) == 1 else pilot.press(*k))
+        await settle(pilot)
+        setup = app.screen
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert_all_listed(app, [setup, setup.query_one(OrderList)])
+        words = {w for _k, w in help_rows(app)}
+        assert i18n.t("ui.console_key.out_in", lang) in words
+        assert not any(k == "delete" or "del" in k.split() for k, _w in help_rows(app)), help_rows(app)
+        assert setup.query_one(TeamList)  # there, but out of view

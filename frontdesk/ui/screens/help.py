@@ -71,8 +71,12 @@ def declared(node: Any) -> list[tuple[list[Binding], Binding]]:
 
 
 def widgets_with_keys(screen: Screen) -> list[Widget]:
-    """The screen's own widgets (not Textual's) that declare keys, the one holding focus first."""
-    own = [w for w in screen.walk_children(Widget, with_self=False) if own_bindings(w)]
+    """The screen's own widgets (not Textual's) that declare keys and are in view — or titled
+    parts a key brings into view (each console tab) — the one holding focus first."""
+    def shown(w: Widget) -> bool:
+        return bool(getattr(w, "help_title", "")) or all(a.display for a in w.ancestors_with_self if isinstance(a, Widget))
+
+    own = [w for w in screen.walk_children(Widget, with_self=False) if own_bindings(w) and shown(w)]
     focused = screen.focused
     chain = set(focused.ancestors_with_self) if focused is not None else set()
     return sorted(own, key=lambda w: w not in chain)
