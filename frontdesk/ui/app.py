@@ -253,7 +253,7 @@ class FrontdeskApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)  # F1 again closes it
         else:
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))  # the keys of the screen the person is on
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Digits, Static
 
 from frontdesk import i18n
+
+from . import bigtext
 from frontdesk.services import Services
 from frontdesk.services.errors import FrontdeskError
 
@@ -23,6 +28,29 @@ def plaque(name: str) -> str:
     return " ".join(name.upper())
 
 
+AROUND = 14  # the board's rows besides the name: title, frame, "next up", margins, the turn's digits, the order
+
+
+class BigName(Widget):
+    """The next advisor's name in big half-block letters (`bigtext`) as wide and tall as the board
+    leaves room for; the plaque of ordinary letters where even the smallest size does not fit."""
+
+    value: reactive[str] = reactive("", layout=True)
+
+    def lines(self, width: int) -> list[str]:
+        rows = self.app.size.height - AROUND
+        return bigtext.fit(self.value, width, rows) or [plaque(self.value)]
+
+    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+        return len(self.lines(width))
+
+    def render(self) -> Text:
+        width = self.content_size.width
+        lines = self.lines(width)
+        pad = " " * max(0, (width - bigtext.width(lines)) // 2)  # centred as one block: the letters' columns line up
+        return Text("\n".join(pad + line for line in lines), no_wrap=True, overflow="crop")
+
+
 class BoardApp(App[None]):
     CSS = """
     Screen { align: center middle; }
@@ -30,8 +58,8 @@ class BoardApp(App[None]):
     #b-title { text-style: bold; content-align: center middle; width: 100%; color: $text-muted; }
     #b-panel { width: 100%; height: auto; border: double $success; padding: 0 2; }
     #b-next { text-style: bold; content-align: center middle; width: 100%; height: auto; color: $success; }
-    #b-name { text-style: bold; content-align: center middle; width: 100%; height: 5; margin: 1 0;
-              background: $success; color: $background; }
+    #b-name { text-style: bold; width: 100%; height: auto; margin: 1 0;
+              color: $success; }
     #b-turn-row { width: 100%; height: auto; align: center middle; }
     #b-turn-word { width: auto; height: 3; content-align: center middle; padding: 0 2; color: $text-muted; }
     #b-turn { width: auto; color: $success; }
@@ -46,9 +74,9 @@ class BoardApp(App[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="board"):
             yield Static("", id="b-title")
-            with Vertical(id="b-panel"):  # "next up": a plaque the width of the screen, the turn in big digits
+            with Vertical(id="b-panel"):  # "next up": the name in big letters, the turn in big digits
                 yield Static("", id="b-next")
-                yield Static("", id="b-name", markup=False)
+                yield BigName(id="b-name")
                 with Horizontal(id="b-turn-row"):
                     yield Static("", id="b-turn-word")
                     yield Digits("", id="b-turn")
@@ -87,7 +115,7 @@ class BoardApp(App[None]):
         self.query_one("#b-title", Static).update(f"{r['project']}  ·  {i18n.format_value(r['now'])}")
         nxt = r["next"] or "—"
         self.query_one("#b-next", Static).update(t("word.next_up"))
-        self.query_one("#b-name", Static).update(plaque(nxt))
+        self.query_one("#b-name", BigName).value = nxt
         self.query_one("#b-turn-word", Static).update(t("layout.board.turn"))
         self.query_one("#b-turn", Digits).update(str(turn))
         rest = [n for n in r["order"] if n != r["next"] and n not in r["away"] and n not in r["shadow"]]

@@ -90,3 +90,11 @@ def whole(word: str, lines: list[str]) -> bool:
 
 def wide(text: str) -> bool:
     return bool(_WIDE.search(text))
+
+
+_FRAME = re.compile(r"[\s\u2500-\u259f]+")  # blanks, box drawing, block elements (borders, scrollbars)
+
+
+def flat(lines: list[str]) -> list[str]:
+    """The lines run together without blanks or frames: a text wrapped over rows reads as one."""
+    return ["".join(_FRAME.sub("", line) for line in lines)]

@@ -77,6 +77,11 @@ class Pane(Vertical):
         self.reload()
 
     @property
+    def help_title(self) -> str:
+        """The tab's name, over its keys on the help screen."""
+        return self.t("ui.tab_" + (self.id or "").removeprefix("pane-"))
+
+    @property
     def table(self) -> DataTable:
         return self.query_one(".pane-table", DataTable)
 

@@ -17,14 +17,15 @@ STEPS = ("project", "first", "team", "order", "confirm")
 class TeamList(OptionList):
     """The people added so far: Del removes the highlighted one."""
 
-    BINDINGS = [Binding("delete", "screen.remove", show=False)]
+    BINDINGS = [Binding("delete", "screen.remove", "Remove", show=False)]
 
 
 class OrderList(OptionList):
     """The rotation order: u/d move the highlighted person, x leaves them out or puts them back."""
 
-    BINDINGS = [Binding("u,shift+up", "screen.move(-1)", show=False), Binding("d,shift+down", "screen.move(1)", show=False),
-                Binding("x", "screen.toggle_out", show=False)]
+    BINDINGS = [Binding("u,shift+up", "screen.move(-1)", "Up", show=False),
+                Binding("d,shift+down", "screen.move(1)", "Down", show=False),
+                Binding("x", "screen.toggle_out", "Out/in", show=False)]
 
 
 def row(label: str, widget: Widget) -> ComposeResult:
@@ -42,8 +43,9 @@ def field(id_: str, hint: str = "", value: str = "", password: bool = False, dig
 class RoleSet(RadioSet):
     """A role as a row of choices: the arrows choose, Enter goes on to the next field."""
 
-    BINDINGS = [Binding("right,down", "step(1)", show=False), Binding("left,up", "step(-1)", show=False),
-                Binding("enter", "app.focus_next", show=False)]
+    BINDINGS = [Binding("right,down", "step(1)", "Next choice", show=False),
+                Binding("left,up", "step(-1)", "Previous choice", show=False),
+                Binding("enter", "app.focus_next", "Next field", show=False)]
 
     def action_step(self, by: int) -> None:
         self.action_next_button() if by > 0 else self.action_previous_button()
