@@ -114,7 +114,8 @@ class BoardApp(App[None]):
         t = lambda k, **p: i18n.t(k, self.lang, **p)  # noqa: E731
         self.query_one("#b-title", Static).update(f"{r['project']}  ·  {i18n.format_value(r['now'])}")
         nxt = r["next"] or "—"
-        self.query_one("#b-next", Static).update(t("word.next_up"))
+        # the name in text too, above its big letters: read up close, by a screen reader, and found by a search
+        self.query_one("#b-next", Static).update(f"{t('word.next_up')}  ·  {nxt}")
         self.query_one("#b-name", BigName).value = nxt
         self.query_one("#b-turn-word", Static).update(t("layout.board.turn"))
         self.query_one("#b-turn", Digits).update(str(turn))

@@ -133,7 +133,7 @@ async def test_board_shows_next_up(sv: Services) -> None:
     app = BoardApp(sv, lang="en")
     async with app.run_test(size=PILOT_SIZE) as pilot:
         await settle(pilot)
-        assert text(app.query_one("#b-next", Static)) == "next up"
+        assert text(app.query_one("#b-next", Static)) == f"next up  ·  {roster['next']}"  # the name in text too
         name = app.query_one("#b-name", BigName)
         assert name.value == roster["next"]
         drawn = name.lines(name.content_size.width)
@@ -169,7 +169,7 @@ async def test_board_follows_the_rotation(sv: Services) -> None:
         second = sv.roster.show(actor=PM)["next"]
         assert second != first
         assert app.query_one("#b-name", BigName).value == second
-        assert text(app.query_one("#b-next", Static)) == i18n.t("word.next_up", "zh_CN")
+        assert text(app.query_one("#b-next", Static)) == f"{i18n.t('word.next_up', 'zh_CN')}  ·  {second}"
         assert app.query_one("#b-turn", Digits).value == "2"  # the walk-in took today's first turn
 
 
