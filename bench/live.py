@@ -109,7 +109,7 @@ def _frames_text(frames: list[tuple[float, Any]]) -> str:
 
     ansi = re.compile(r"\x1b\[[0-9;?$]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[=>]")
     blob = "".join(f if isinstance(f, str) else f.decode("utf-8", "replace") for _t, f in frames)
-    return ansi.sub("", blob).replace(" ", "")
+    return ansi.sub("", blob).replace(" ", "").replace("\u3000", "")
 
 
 async def board_latency(url: str, visits: int, chromium: str) -> list[float]:
