@@ -138,8 +138,8 @@ async def test_the_board_follows_another_process_without_its_timer(office):
         async with app.run_test(size=(100, 32)) as pilot:
             await pilot.pause()
             await app.workers.wait_for_complete()
-            nxt = app.query_one("#b-name", Static)
-            shown = lambda: str(nxt.visual).replace("\u3000", "").replace(" ", "")  # noqa: E731  (the plaque spaces it)
+            nxt = app.query_one("#b-next", Static)  # "next up · NAME" above the name's big letters
+            shown = lambda: str(nxt.visual)  # noqa: E731
             assert LI in shown()
             _other_process(office, "away")  # 李娜 steps away: 张伟 is next up
             await _until(pilot, lambda: ZHANG in shown() and LI not in shown())
