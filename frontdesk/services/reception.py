@@ -141,8 +141,7 @@ class ReceptionService(Base):
         with self.op(actor, project, write=False) as c:
             office = walkin.office(c, clientbook.parse_phone(phone).e164)  # the phone, the roster: one read
             found = office.known
-            events = clientbook.facts(c, found.client_id).events if found else []
-            own = protection.fold(events, c.today, int(c.setting("protection_days")))
+            own = clientbook.ownership(c, found.client_id if found else None)
             holder = office.staff.get(own.owner) if own.owner is not None else None
             return {"client": found.client_id if found else None, "owner": c.name_of(own.owner),
                     "present": None if own.owner is None else bool(holder and holder.present), "protected_through": own.protected_through,
