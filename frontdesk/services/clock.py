@@ -71,3 +71,9 @@ def local(utc: datetime, tz: str | tzinfo) -> datetime:
     aware = utc if utc.tzinfo is not None else utc.replace(tzinfo=timezone.utc)
     return aware.astimezone(zone)
 
+
+def local_to_second(utc: datetime, tz: str | tzinfo) -> datetime:
+    """`local`, to the second: for the real clock's times (PIN events, the outbox's tries), which
+    carry microseconds no one reads (JSON: 2026-11-27T09:00:00+08:00)."""
+    return local(utc.replace(microsecond=0), tz)
+

@@ -33,7 +33,7 @@ from frontdesk.store.probe import DEMO_KEY
 from . import pins
 from .pins import pin_ok
 from .base import Base, not_utf8
-from .clock import Clock, local
+from .clock import Clock, local_to_second
 from .errors import BadInput, Refused
 
 # what may run unsigned (docs/cli.md): the first project and the first staff member of a new database;
@@ -63,12 +63,8 @@ class PinRefused(Refused):
         self.kind, self.door, self.terminal = kind, door, terminal
 
 
-def _local(utc: datetime, tz: str) -> datetime:
-    return local(utc.replace(microsecond=0), tz)
-
-
 def _lock_reason(name: str, until: datetime, tz: str) -> tuple[Reason, str]:
-    shown = _local(until, tz)
+    shown = local_to_second(until, tz)
     return (Reason("R2.1", "pin_locked", {"name": name, "until": shown.strftime("%H:%M"),
                                           "until_at": shown.isoformat()}),
             f"too many wrong PINs: {name} is locked until {shown:%H:%M} (real time)")
@@ -203,9 +199,9 @@ class IdentityService(Base):
                 fails = failures(c.s, sid, now)
                 until = signin.locked_until(fails, now)
                 if until is not None:
-                    locked.append({"name": c.name_of(sid), "until": _local(until, tz), "failures": len(fails)})
+                    locked.append({"name": c.name_of(sid), "until": local_to_second(until, tz), "failures": len(fails)})
             return {"locked": locked,
-                    "events": [{"at": _local(e.at, tz), "name": e.name, "kind": e.kind, "door": e.door,
+                    "events": [{"at": local_to_second(e.at, tz), "name": e.name, "kind": e.kind, "door": e.door,
                                 "terminal": e.terminal, "by": c.name_of(e.by_id)} for e in rows]}
 
     def unlock(self, name: str, actor: str | None = None, project: str | None = None,
@@ -218,5 +214,5 @@ class IdentityService(Base):
             until = signin.locked_until(failures(c.s, st.id, now), now)  # type: ignore[arg-type]
             c.s.add(PinEvent(staff_id=st.id, project_id=st.project_id, name=st.name, kind="unlock", door="unlock",
                              terminal=terminal or this_terminal(), by_id=u.id, at=now))
-            return {"name": st.name, "was_locked_until": _local(until, c.project.tz) if until else None,
-                    "by": u.name, "at": _local(now, c.project.tz)}
+            return {"name": st.name, "was_locked_until": local_to_second(until, c.project.tz) if until else None,
+                    "by": u.name, "at": local_to_second(now, c.project.tz)}

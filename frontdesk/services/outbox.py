@@ -32,7 +32,7 @@ from frontdesk.store.models import OutboxAttempt, OutboxItem, OutboxOutcome, Pro
 
 from . import settings as settings_mod
 from .base import Base, Ctx
-from .clock import local
+from .clock import local_to_second
 
 TIMEOUT = 10.0  # seconds for one POST
 BACKOFF_FIRST = 30  # seconds after the first failure; doubled after each further one
@@ -184,7 +184,7 @@ class OutboxService(Base):
             c.s.add(OutboxOutcome(attempt_id=attempt_id, item_id=item_id, ok=answer.ok, status=answer.status,
                                   error=answer.error, target=target, next_try=nxt, at=c.at))
             return {"id": item_id, "attempt": n, "ok": answer.ok, "status": answer.status, "error": answer.error,
-                    "next_try": _local(nxt, ZoneInfo(c.project.tz))}
+                    "next_try": local_to_second(nxt, ZoneInfo(c.project.tz)) if nxt else None}
 
     def list(self, actor: str | None = None, project: str | None = None, limit: int = 50) -> dict[str, Any]:
         """What the PM sees: the webhook (without its key), counts per state, the latest items."""
@@ -204,14 +204,9 @@ class OutboxService(Base):
                     "counts": counts, "items": [_shown(st, zone) for st in states(c, latest)]}
 
 
-def _local(utc: datetime | None, zone: ZoneInfo) -> datetime | None:
-    """A stored UTC time in the project's zone, to the second (JSON: 2026-11-27T09:00:00+08:00)."""
-    return local(utc.replace(microsecond=0), zone) if utc else None
-
-
 def _shown(st: State, zone: ZoneInfo) -> dict[str, Any]:
     it = st.item
-    return {"id": it.id, "kind": it.kind, "rule": it.rule, "at": _local(it.at, zone), "state": st.state,
+    return {"id": it.id, "kind": it.kind, "rule": it.rule, "at": local_to_second(it.at, zone), "state": st.state,
             "sending": st.sending, "attempts": st.attempts, "last_error": st.last_error or None,
-            "next_try": _local(st.due_at, zone) if st.state != "sent" else None,
-            "sent_at": _local(st.sent_at, zone), "text": json.loads(it.payload)["text"]["content"]}
+            "next_try": local_to_second(st.due_at, zone) if st.state != "sent" and st.due_at else None,
+            "sent_at": local_to_second(st.sent_at, zone) if st.sent_at else None, "text": json.loads(it.payload)["text"]["content"]}
