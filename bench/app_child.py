@@ -1,13 +1,14 @@
 """The app's start-up, timed from process start (run by bench/run.py as a subprocess).
 
-    python bench/app_child.py desk DB SPAWNED_AT NOW USER
+    python bench/app_child.py desk DB SPAWNED_AT NOW USER PIN
     python bench/app_child.py bare - SPAWNED_AT
 
 `SPAWNED_AT` is the parent's time.time() just before it started this process, so the figures
-include the interpreter's start and every import. `desk` builds the app with
-`make_app(factory, user=USER)` headless (the app builds the services on DB
-in a worker after its first paint), and notes the moment the DeskScreen is mounted and the
-moment its first data (rotation, today's registers, inbox) is painted, then exits.
+include the interpreter's start and every import. `desk` opens the app headless as
+`frontdesk --as USER --pin PIN` does (frontdesk.cli.tui.open_tui): the forked first read
+(frontdesk.ui.firstread) proves the PIN and reads the desk while the app starts, and the app
+builds its own services after its first paint. It notes the moment the DeskScreen is mounted
+and the moment its first data (rotation, today's registers, inbox) is painted, then exits.
 `bare` is a Textual app with one Static, exiting on mount: the floor any Textual app pays.
 Prints one JSON line: seconds from spawn to mount (and to data), peak RSS in MB.
 """
@@ -56,9 +57,22 @@ if mode == "bare":
     Bare().run(headless=True)
     done()
 else:
-    now, user = sys.argv[4], sys.argv[5]
-    from frontdesk.services import Clock
-    from frontdesk.services.clock import parse_local
+    # the door `frontdesk --as USER --pin PIN` takes (frontdesk.cli.tui.open_tui): the forked first
+    # read starts before Textual is imported, the desk opens once the PIN proves
+    now, user, pin = sys.argv[4], sys.argv[5], sys.argv[6]
+    built: list = []
+
+    def services():  # noqa: ANN202 - built by the forked reader, and by the app in a worker after its first paint
+        from frontdesk.services import Clock, open_services
+        from frontdesk.services.clock import parse_local
+
+        built.append(open_services(db, Clock(parse_local(now))))
+        return built[-1]
+
+    from frontdesk.ui.firstread import FirstRead
+
+    first = FirstRead.start(services, user, pin, None)
+    marks["first_read"] = first is not None
     from frontdesk.ui.app import make_app
     from frontdesk.ui.screens.desk import DeskScreen
 
@@ -76,17 +90,11 @@ else:
 
     DeskScreen.on_mount = mounted  # type: ignore[method-assign]
     DeskScreen.watch_data = painted  # type: ignore[method-assign]
-    built: list = []
-
-    def services():  # noqa: ANN202 - built by the app in a worker, after its first paint
-        from frontdesk.services import open_services
-
-        built.append(open_services(db, Clock(parse_local(now))))
-        return built[0]
-
     try:
-        make_app(services, lang="zh_CN", user=user).run(headless=True)
+        make_app(services, lang="zh_CN", sign_in=(user, pin), first_read=first).run(headless=True)
     finally:
+        if first is not None:
+            first.close()
         for sv in built:
             sv.close()
     done()

@@ -249,7 +249,7 @@ def bench_app(work: Path, runs: int, profile: bool, lab: str) -> dict[str, Any]:
         args = [sys.executable, str(child), mode, str(work) if mode == "desk" else "-", repr(time.time())]
         if mode == "desk":
             args[-1] = repr(time.time())
-            args += [NOW, gen.PM]
+            args += [NOW, gen.PM, gen.PM_PIN]
         p = subprocess.run(args, capture_output=True, text=True, timeout=300, env={**os.environ, "TERM": "xterm"})
         lines = [ln for ln in p.stdout.splitlines() if ln.startswith("{")]
         if p.returncode != 0 or not lines:
@@ -266,7 +266,7 @@ def bench_app(work: Path, runs: int, profile: bool, lab: str) -> dict[str, Any]:
         PROFILES.mkdir(parents=True, exist_ok=True)
         out = PROFILES / f"app-{lab}.txt"
         subprocess.run([sys.executable, "-m", "pyinstrument", "--outfile", str(out), "-r", "text",
-                        str(child), "desk", str(work), repr(time.time()), NOW, gen.PM], capture_output=True,
+                        str(child), "desk", str(work), repr(time.time()), NOW, gen.PM, gen.PM_PIN], capture_output=True,
                        timeout=300)
         print(f"    profile: {out.relative_to(HERE.parent)}")
     med = statistics.median

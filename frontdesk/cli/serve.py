@@ -10,6 +10,7 @@ Wired onto the root command by frontdesk.cli (its __init__)."""
 from __future__ import annotations
 
 import ipaddress
+import os
 import shlex
 import sys
 from typing import Optional
@@ -69,4 +70,8 @@ def serve(ctx: typer.Context,
 
     title = "frontdesk board" if board else "frontdesk"
     typer.echo(f"frontdesk: serving the {'board' if board else 'app'} of {db} on http://{host}:{port}", err=True)
+    # each browser tab runs the app in a process started with this one's environment: a person's
+    # FRONTDESK_USER / FRONTDESK_PIN would sign every tab in as them (the desk opens on --as + PIN)
+    for var in ("FRONTDESK_USER", "FRONTDESK_PIN"):
+        os.environ.pop(var, None)
     Server(app_command(o, db, board), host=host, port=int(port), title=title).serve()

@@ -55,13 +55,23 @@ def open_tui(o: Opts, demo_hint: str | None = None, board: bool = False) -> None
         built.append(sv)
         return sv
 
+    # --as NAME with a PIN opens the desk once the PIN proves; its data is read by a forked reader
+    # while Textual is imported and the screen painted (frontdesk.ui.firstread): before that import
+    first = None
+    if o.user and o.pin and new is None:
+        from frontdesk.ui.firstread import FirstRead
+
+        first = FirstRead.start(services, o.user, o.pin, o.project)
     from frontdesk.ui.app import make_app
 
     tui = make_app(services, lang=o.lang, project=o.project, demo_hint=demo_hint,
-                   setup={"project": None} if new else None, on_setup=lambda _r: config.remember_office(db))
+                   setup={"project": None} if new else None, on_setup=lambda _r: config.remember_office(db),
+                   sign_in=(o.user, o.pin) if o.user else None, first_read=first)
     try:
         tui.run()
     finally:
+        if first is not None:
+            first.close()
         for sv in built:
             sv.close()
     exc = tui.start_error

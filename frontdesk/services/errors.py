@@ -19,6 +19,18 @@ class FrontdeskError(Exception):
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, **self.data}
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole, whatever the subclass's __init__ takes: the desk's first read sends a
+        refusal from its forked reader to the app (frontdesk.ui.firstread)."""
+        return _restore, (type(self), self.args, self.__dict__)
+
+
+def _restore(cls: type[FrontdeskError], args: tuple[Any, ...], state: dict[str, Any]) -> FrontdeskError:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
+
 
 class BadInput(FrontdeskError):
     """A value the user gave is wrong: names the field and the rule it breaks."""

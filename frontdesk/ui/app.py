@@ -16,9 +16,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from frontdesk import i18n
+from frontdesk.services.errors import FrontdeskError
 
 if TYPE_CHECKING:
     from frontdesk.services import Services
+
+    from .firstread import FirstRead
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -38,7 +41,8 @@ class FrontdeskApp(App[None]):
 
     def __init__(self, services: Services | Callable[[], Services], lang: str = "en", project: str | None = None,
                  user: str | None = None, demo_hint: str | None = None, idle_check_seconds: float = 15.0,
-                 setup: dict[str, Any] | None = None, on_setup: Callable[[dict[str, Any]], None] | None = None):
+                 setup: dict[str, Any] | None = None, on_setup: Callable[[dict[str, Any]], None] | None = None,
+                 sign_in: tuple[str, str | None] | None = None, first_read: FirstRead | None = None):
         super().__init__()
         self._services: Services | None = None if callable(services) else services
         self._factory: Callable[[], Services] | None = services if callable(services) else None
@@ -51,7 +55,12 @@ class FrontdeskApp(App[None]):
         # new (its services are built only when the setup is confirmed); `on_setup` is told the result
         self._setup_state = setup
         self._on_setup = on_setup
-        self._initial_user = user
+        self._initial_user = user  # signed in without a PIN: the tests' and the drill's door, never the CLI's
+        # the person the command line names (--as) and their PIN (--pin / FRONTDESK_PIN), if given: the
+        # desk opens once the PIN proves (read ahead by `first_read`, a forked reader), else the sign-in
+        self._sign_in = (sign_in[0].strip(), sign_in[1]) if sign_in and sign_in[0].strip() else None
+        self._first_read = first_read
+        self.signing_in: str | None = None  # the name being proven while the desk waits
         self._last_input = time.monotonic()
         self._idle_check_seconds = idle_check_seconds
         self.idle_lock_minutes = 10
@@ -138,8 +147,13 @@ class FrontdeskApp(App[None]):
 
                 self.user = {"name": self._initial_user}  # the desk's loads need only the name
                 self.push_screen(DeskScreen())
+            elif self._sign_in is not None and self._sign_in[1]:
+                from .screens.desk import DeskScreen
+
+                self.signing_in = self._sign_in[0]  # the desk waits, its keys off, until the PIN proves
+                self.push_screen(DeskScreen())
             else:
-                self.push_screen(SignInScreen())
+                self.push_screen(SignInScreen(person=self._sign_in[0] if self._sign_in else None))
             self._start_services()
             return
         self._read_settings()
@@ -148,8 +162,15 @@ class FrontdeskApp(App[None]):
             self.push_screen(self._setup_screen(needed))
         elif self._initial_user:
             self.sign_in_as(self._initial_user)
+        elif self._sign_in is not None and self._sign_in[1]:
+            try:
+                st = self.services.desk.sign_in(self._sign_in[0], self._sign_in[1], project=self.project)
+            except FrontdeskError as exc:
+                self.push_screen(SignInScreen(person=self._sign_in[0], error=self.error_text(exc)))
+            else:
+                self.sign_in_as(st["name"])
         else:
-            self.push_screen(SignInScreen())
+            self.push_screen(SignInScreen(person=self._sign_in[0] if self._sign_in else None))
         self._start_background()
 
     def _start_background(self) -> None:
@@ -161,6 +182,8 @@ class FrontdeskApp(App[None]):
             self.live = LiveFeed(self, self.services.db.url)  # other counters' writes, within a second
 
     def on_unmount(self) -> None:
+        if self._first_read is not None:
+            self._first_read.close()
         live = getattr(self, "live", None)
         if live is not None:
             live.stop()
@@ -174,6 +197,7 @@ class FrontdeskApp(App[None]):
 
     @work(thread=True, group="services")
     def _start_services(self) -> None:
+        first = self._take_first_read()  # before the services: their build would only slow the reader down
         if self.services_or_none() is None:
             return
         needed = self.services.setup.needed(project=self.project)
@@ -187,6 +211,46 @@ class FrontdeskApp(App[None]):
                       None)
             if st is not None:
                 self.call_from_thread(self._signed_in, st)
+        elif first is not None:
+            if "staff" in first:  # the first read is as of its own moment: read again, now the live feed runs
+                self.call_from_thread(self._reload_desk)
+        elif self._sign_in is not None and self._sign_in[1]:  # no forked reader: the PIN is proven here
+            name, pin = self._sign_in
+            try:
+                st = self.services.desk.sign_in(name, pin, project=self.project)
+            except FrontdeskError as exc:
+                self.call_from_thread(self._sign_in_refused, exc)
+                return
+            self.call_from_thread(self._signed_in, st)
+
+    def _take_first_read(self) -> dict[str, Any] | None:
+        """The forked reader's result (frontdesk.ui.firstread), shown at once: the desk signed in
+        with its data, or the sign-in with the refusal. None when there was none or it failed (the
+        worker then proves the PIN itself; nothing was refused, so nothing is counted twice)."""
+        if self._first_read is None:
+            return None
+        result = self._first_read.take()
+        if result is None or "setup" in result:
+            return None
+        if "refused" in result:
+            self.call_from_thread(self._sign_in_refused, result["refused"])
+        else:
+            self.call_from_thread(self._signed_in, result["staff"], result.get("desk"))
+        return result
+
+    def _sign_in_refused(self, exc: Exception) -> None:
+        """The command line's PIN did not prove: the sign-in, on that name, saying why."""
+        from .screens.signin import SignInScreen
+
+        name, self.signing_in, self.user = self.signing_in or (self._sign_in or ("",))[0], None, None
+        self.switch_screen(SignInScreen(person=name, error=self.error_text(exc)))
+
+    def _reload_desk(self) -> None:
+        from .screens.desk import DeskScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, DeskScreen):
+                screen.load()
 
     def _setup_screen(self, state: dict[str, Any]) -> Screen:
         from .screens.setup import SetupScreen
@@ -205,13 +269,20 @@ class FrontdeskApp(App[None]):
             self._start_background()
         self.sign_in_as(result["signed_in"])
 
-    def _signed_in(self, st: dict[str, Any]) -> None:
-        """The full staff record arrived (role, trainee shadow mode): the desk shows it."""
+    def _signed_in(self, st: dict[str, Any], desk: dict[str, Any] | None = None) -> None:
+        """The full staff record arrived (role, trainee shadow mode): the desk shows it, with the
+        data the first read brought (`desk`), or reads it now if it was waiting for the PIN."""
+        waiting, self.signing_in = self.signing_in is not None, None
         self.user = st
+        self._last_input = time.monotonic()
         from .screens.desk import DeskScreen
 
         if isinstance(self.screen, DeskScreen):
             self.screen.user_known()
+            if desk is not None:
+                self.screen.show(desk)
+            elif waiting:
+                self.screen.load()
 
     def sign_in_as(self, name: str) -> None:
         from .screens.desk import DeskScreen

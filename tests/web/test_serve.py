@@ -62,3 +62,31 @@ def test_serve_refuses_a_missing_database(tmp_path: Path):
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 2 and json.loads(p.stderr)["error"]["field"] == "db"
     assert not (tmp_path / "none.db").exists()
+
+
+def test_served_tabs_do_not_inherit_a_persons_pin(demo_db, monkeypatch: pytest.MonkeyPatch):
+    """Each browser tab runs `frontdesk` with the server's environment, and the desk opens signed in
+    on FRONTDESK_USER + FRONTDESK_PIN: serve drops them, so every tab starts at the sign-in."""
+    import os
+
+    import textual_serve.server
+
+    from frontdesk.cli import main
+
+    seen: dict = {}
+
+    class Fake:
+        def __init__(self, command: str, **kw) -> None:
+            seen["command"] = command
+
+        def serve(self) -> None:
+            seen["env"] = {k: os.environ.get(k) for k in ("FRONTDESK_USER", "FRONTDESK_PIN")}
+
+    monkeypatch.setattr(textual_serve.server, "Server", Fake)
+    monkeypatch.setenv("FRONTDESK_USER", "王经理")
+    monkeypatch.setenv("FRONTDESK_PIN", "1234")
+    with pytest.raises(SystemExit) as done:
+        main(["--db", demo_db, "serve"])
+    assert done.value.code == 0
+    assert seen["env"] == {"FRONTDESK_USER": None, "FRONTDESK_PIN": None}
+    assert "--as" not in seen["command"] and "--pin" not in seen["command"] and "1234" not in seen["command"]

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk.services.errors import FrontdeskError
+from frontdesk.ui.firstread import desk_view
 
 REFRESH_SECONDS = 10
 
@@ -108,6 +109,9 @@ class DeskScreen(Screen[None]):
         for tid in ("#visits", "#calls"):
             fill(self.query_one(tid, DataTable), self.register_columns(), [])
         self._banner()
+        name = getattr(self.app, "signing_in", None)
+        if name:  # the command line's PIN is being proven (frontdesk.ui.app): say so, keys off till then
+            self.query_one("#desk-bar", Static).update(t("ui.signing_in", name=name))
         self.query_one("#rotation", DataTable).focus()
         self.action_refresh()
         self.set_interval(REFRESH_SECONDS, self.action_refresh)
@@ -154,7 +158,8 @@ class DeskScreen(Screen[None]):
         else:
             self.load()
 
-    def _loaded(self, data: dict[str, Any]) -> None:
+    def show(self, data: dict[str, Any]) -> None:
+        """Paint what a load (or the app's first read, frontdesk.ui.firstread) read."""
         self.data = data
         if getattr(self, "_stale", False):
             self._stale = False
@@ -166,21 +171,18 @@ class DeskScreen(Screen[None]):
             app = self.app
         except NoActiveAppError:  # the app closed while a reload was on its way
             return
-        sv, user, project = app.services_or_none(), app.user, app.project  # type: ignore[attr-defined]
-        if sv is None or user is None:
+        user, project = app.user, app.project  # type: ignore[attr-defined]
+        if user is None:  # the command line's PIN is still being proven: nothing to read, nothing to build
             return
-        name = user["name"]
+        sv = app.services_or_none()  # type: ignore[attr-defined]
+        if sv is None:
+            return
         try:
-            data = {
-                "roster": sv.roster.show(actor=name, project=project),
-                "visits": sv.desk.today("visit", actor=name, project=project),
-                "calls": sv.desk.today("call", actor=name, project=project),
-                "inbox": sv.inbox.list(actor=name, project=project, limit=30),
-            }
+            data = desk_view(sv, user["name"], project)
         except FrontdeskError as exc:
             app.call_from_thread(self.notify, app.error_text(exc), severity="error")  # type: ignore[attr-defined]
             return
-        app.call_from_thread(self._loaded, data)
+        app.call_from_thread(self.show, data)
 
     def watch_data(self, data: dict[str, Any] | None) -> None:
         if data is None:
@@ -291,7 +293,9 @@ class DeskScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In shadow mode (R5.1–R5.3) a trainee watches: no calls, no follow-ups (shown disabled)."""
-        user = self.app.user or {}  # type: ignore[attr-defined]
+        if self.app.user is None:  # type: ignore[attr-defined]
+            return action == "switch"  # the command line's PIN is still being proven
+        user = self.app.user  # type: ignore[attr-defined]
         if user.get("shadow") and action in ("call", "followup", "away"):
             return None
         if action == "console" and user.get("role") not in ("pm", "gm"):

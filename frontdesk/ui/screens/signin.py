@@ -18,6 +18,11 @@ class SignInScreen(Screen[None]):
                 Binding("c", "change_pin", "Change PIN")]
     WORDS = {"app.help": "ui.key_help", "focus_names": "ui.signin_names_key", "change_pin": "ui.pins.change_key"}
 
+    def __init__(self, person: str | None = None, error: str | None = None):
+        """`person`: the name the command line gave (--as), picked; `error`: why its PIN did not prove."""
+        super().__init__()
+        self.preset, self.error = person, error
+
     def compose(self) -> ComposeResult:
         t = self.app.t  # type: ignore[attr-defined]
         with Vertical(id="signin-box"):
@@ -27,7 +32,7 @@ class SignInScreen(Screen[None]):
             yield Label(t("ui.signin_pin"))
             yield Input(password=True, id="signin-pin", max_length=8, restrict=r"\d*",
                         placeholder=t("ui.signin_pin_hint"), compact=True)
-            yield Static("", id="signin-error")
+            yield Static(self.error or "", id="signin-error")
             if getattr(self.app, "demo_hint", None):
                 yield Static(self.app.demo_hint, id="signin-demo")  # type: ignore[attr-defined]
         yield Footer()
@@ -61,7 +66,12 @@ class SignInScreen(Screen[None]):
             role = self.app.t(f"word.{st['role'].replace('-', '_')}")  # type: ignore[attr-defined]
             names.add_option(Option(f"{st['name']}  [dim]{role}[/dim]", id=st["name"]))
         names.highlighted = 0 if staff else None
-        names.focus()
+        preset = next((i for i, st in enumerate(staff) if st["name"] == self.preset), None)
+        if preset is not None:  # the name the command line gave: straight to the PIN
+            names.highlighted = preset
+            self.query_one("#signin-pin", Input).focus()
+        else:
+            names.focus()
 
     def _show_error(self, text: str) -> None:
         self.query_one("#signin-error", Static).update(text)
