@@ -108,3 +108,34 @@ def test_the_wiring_table_names_every_command_where_it_lives():
 
     root = Path(cli.__file__).parent
     assert set(cli.HOMES) == {p.stem for p in root.glob("*.py")} - {"__init__", "__main__", "app", "render"}
+
+
+def test_the_desks_first_read_builds_no_client_table(tmp_path):
+    """The forked first read (frontdesk.ui.firstread) signs in and reads the desk: it builds no
+    client, deal or outbox table, and neither the client book nor the phone library is imported
+    (a mobile is shown through the pattern phones.CN_MOBILE_PATTERN holds). The register it
+    reads has a page with a phone on it. (The day's first start reads the clients: the reminders.)"""
+    import os
+
+    db = str(tmp_path / "o.db")
+    env = {**os.environ, "FRONTDESK_PIN": "2580"}
+    for a in (["init", "--project", "P", "--name", "X"], ["staff", "add", "W", "--role", "pm", "--pin", "2580"],
+              ["--as", "W", "staff", "add", "A", "--role", "advisor", "--pin", "3691"],
+              ["--as", "W", "roster", "set", "A"], ["--as", "W", "visit", "--phone", "13800138000"]):
+        p = subprocess.run([sys.executable, "-m", "frontdesk.cli", "--db", db, *a], env=env, capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+    code = ("import sys\n"
+            "from frontdesk.services import Clock, open_services\n"
+            "from frontdesk.ui.firstread import sign_in_and_read\n"
+            f"sv = open_services({db!r}, Clock())\n"
+            "r = sign_in_and_read(sv, 'W', '2580', None)\n"
+            "assert r['staff']['name'] == 'W' and r['desk']['visits'][0]['phone'] == '13800138000', r\n"
+            "bad = sorted(k for k in sys.modules if k.split('.')[0] in ('phonenumbers', 'pypinyin', 'textual')\n"
+            "             or k in ('frontdesk.store.models_clients', 'frontdesk.store.models_deals',\n"
+            "                      'frontdesk.store.models_outbox', 'frontdesk.services.clientbook'))\n"
+            "print('LOADED', bad)\n")
+    # the day's first inbox read writes the lapse reminders, from the clients: the next start does not
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert "LOADED" in first.stdout, first.stdout + first.stderr
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert "LOADED []" in proc.stdout, proc.stdout + proc.stderr

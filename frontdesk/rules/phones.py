@@ -10,9 +10,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberFormat, PhoneNumberType
-
 DEFAULT_REGION = "CN"
 TAIL_LENGTH = 4
 _ALLOWED = re.compile(r"^[0-9+\-() .\u3000]+$")
@@ -22,13 +19,12 @@ _MAX_RAW = 32
 # pattern answers the same in ~2 us: no other CN number type and no national prefix for parsing
 # starts like a mobile (tests/rules/test_phones.py compares both paths on random numbers).
 _CN_MOBILE_TYPED = re.compile(r"(?:\+86)?(1\d{10})")
-_CN_MOBILE = re.compile(PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern)  # type: ignore[union-attr]
-
-_KIND = {
-    PhoneNumberType.MOBILE: "mobile",
-    PhoneNumberType.FIXED_LINE: "landline",
-    PhoneNumberType.FIXED_LINE_OR_MOBILE: "mobile",
-}
+# That pattern is phonenumbers' own (its CN metadata), written out here so that showing a register
+# of mobiles does not import phonenumbers (~30 ms of the desk's start). The test holds it equal to
+# the installed library's: a new release that changes it fails there, not at the counter.
+CN_MOBILE_PATTERN = r"1(?:610\d|740[0-5])\d{6}|1(?:[38]\d|4[57]|[59][0-35-9]|6[25-7]|7[0-35-8])\d{8}"
+_CN_MOBILE = re.compile(CN_MOBILE_PATTERN)
+_KIND = {"MOBILE": "mobile", "FIXED_LINE": "landline", "FIXED_LINE_OR_MOBILE": "mobile"}  # PhoneNumberType's names
 
 
 class PhoneError(ValueError):
@@ -66,9 +62,11 @@ def national_of(e164: str) -> str:
 
 
 def _national_of(e164: str) -> str:
+    import phonenumbers
+
     num = phonenumbers.parse(e164)
     if num.country_code == 86:
-        return re.sub(r"\D", "", phonenumbers.format_number(num, PhoneNumberFormat.NATIONAL))
+        return re.sub(r"\D", "", phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL))
     return e164
 
 
@@ -97,14 +95,22 @@ def normalise(raw: str, region: str = DEFAULT_REGION) -> Phone:
 
 def _parse(compact: str, raw: str, region: str) -> Phone:
     """The general path: phonenumbers parses, validates and types the number."""
+    import phonenumbers
+
     try:
         num = phonenumbers.parse(compact, region)
-    except NumberParseException as exc:
+    except phonenumbers.NumberParseException as exc:
         raise PhoneError("invalid", raw) from exc
     if not phonenumbers.is_valid_number(num):
         raise PhoneError("invalid", raw)
-    kind = _KIND.get(phonenumbers.number_type(num), "other")
-    return Phone(phonenumbers.format_number(num, PhoneNumberFormat.E164), kind)
+    kind = _KIND.get(_type_name(phonenumbers.number_type(num)), "other")
+    return Phone(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164), kind)
+
+
+def _type_name(number_type: int) -> str:
+    from phonenumbers import PhoneNumberType
+
+    return next((n for n in _KIND if getattr(PhoneNumberType, n) == number_type), "")
 
 
 def tail_of(e164: str) -> str:

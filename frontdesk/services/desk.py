@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import select
 
 from frontdesk.rules import phones
-from frontdesk.store.models import Client, Person, Phone, RegisterEntry, Staff
+from frontdesk.store.models import RegisterEntry, Staff
 
 from .base import Base, Ctx
 from .clock import local
@@ -56,6 +56,8 @@ class DeskService(Base):
     def search(self, query: str, actor: str | None = None, project: str | None = None,
                offset: int = 0, limit: int = PAGE) -> dict[str, Any]:
         """Clients by phone tail, full phone, name or pinyin initials ("zs" finds 张三)."""
+        from frontdesk.store.models import Client, Person, Phone  # the desk's first paint does not build them
+
         q = (query or "").strip()
         with self.op(actor, project, write=False) as c:
             if not q:

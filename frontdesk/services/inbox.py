@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert
 from sqlmodel import select
 
-from frontdesk.store.models import Client, Notification, Phone, Person, ReminderRun
+from frontdesk.store.models import Notification, ReminderRun
 
-from . import clientbook, outbox_queue
+from . import outbox_queue
 from .base import Base, Ctx, dumps
 from .errors import BadInput
 
 REMIND_BATCH = 5000
 KIND, RULE = "lapse_tomorrow", "R2.2"
 
-# the lapsing clients of one batch, each with its first phone (the lowest id) and that phone's
-# person, as columns: what the reminder's label needs, without loading a row per client
-_FIRST_PHONE = select(func.min(Phone.id)).where(Phone.client_id == Client.id).correlate(Client).scalar_subquery()
-_LAPSING = (select(Client.id, Client.owner_id, Person.name, Phone.e164)
-            .join(Phone, Phone.id == _FIRST_PHONE)
+
+@cache
+def _lapsing() -> Any:
+    """The lapsing clients of one batch, each with its first phone (the lowest id) and that phone's
+    person, as columns: what the reminder's label needs, without loading a row per client. Built
+    on the day's first run: the inbox's other reads do not build the clients' tables."""
+    from frontdesk.store.models import Client, Person, Phone
+
+    first_phone = select(func.min(Phone.id)).where(Phone.client_id == Client.id).correlate(Client).scalar_subquery()
+    return (select(Client.id, Client.owner_id, Person.name, Phone.e164)
+            .join(Phone, Phone.id == first_phone)
             .join(Person, Person.id == Phone.person_id)
             .where(Client.project_id == bindparam("pid"), Client.last_contact == bindparam("day"),
                    Client.owner_id != None, Client.merged_into_id == None,  # noqa: E711
@@ -40,12 +47,13 @@ def remind_lapsing(c: Ctx) -> int:
     included when the project has a webhook."""
     if c.s.get(ReminderRun, (c.pid, c.today)) is not None:
         return 0
+    from . import clientbook
     days = int(c.setting("protection_days"))
     contact_day = c.today - timedelta(days=days)
     lapses_on = c.today + timedelta(days=1)
     sent, after = 0, 0
     while True:  # in batches by id, until every lapsing client has had its reminder
-        rows = c.s.exec(_LAPSING.limit(REMIND_BATCH),
+        rows = c.s.exec(_lapsing().limit(REMIND_BATCH),
                         params={"pid": c.pid, "day": contact_day, "after": after}).all()
         if not rows:
             break

@@ -25,7 +25,7 @@ from frontdesk.rules.reasons import Reason
 from frontdesk.store.models import Project, RosterState, Setting, Staff
 from frontdesk.store.probe import DEMO_KEY  # the setting that marks a demo project
 
-from . import clientbook, pins, roster
+from . import pins, roster
 from .base import ROSTER_ROLES, Base, Ctx, clean_text
 from .clock import Clock
 from .errors import BadInput, Refused
@@ -254,7 +254,9 @@ class SetupService(Base):
         if c.s.exec(select(Staff.id).where(Staff.name == p.name)).first() is not None:
             raise BadInput("name", f"a staff member named {p.name!r} already exists")
         mentor = made.get(p.mentor or "")
-        st = Staff(project_id=c.pid, name=p.name, initials=clientbook.initials(p.name), role=p.role,
+        from .clientbook import initials
+
+        st = Staff(project_id=c.pid, name=p.name, initials=initials(p.name), role=p.role,
                    mentor_id=mentor.id if mentor else None, pin_hash=hash_pin(p.pin) if p.pin else None,
                    joined_on=c.today, created_at=c.at)
         c.s.add(st)

@@ -12,9 +12,9 @@ from sqlmodel import select
 
 from frontdesk.rules import protection
 from frontdesk.rules.reasons import Reason
-from frontdesk.store.models import Client, Project, RosterState, Setting, Staff, StaffEvent
+from frontdesk.store.models import Project, RosterState, Setting, Staff, StaffEvent
 
-from . import clientbook, pins, roster, signatures
+from . import pins, roster, signatures
 from .pins import check_pin, hash_pin, pin_ok  # noqa: F401 - the staff service's, kept where callers look
 from . import settings as settings_mod
 from .base import ROLES, Base, Ctx, clean_text, dumps
@@ -127,7 +127,9 @@ class StaffService(Base):
                 pins.checked(pin)
             elif pin is not None and not PIN.fullmatch(pin):
                 raise BadInput("pin", "a PIN is 4 to 8 digits")
-            st = Staff(project_id=c.pid, name=n, initials=clientbook.initials(n), role=role,
+            from .clientbook import initials
+
+            st = Staff(project_id=c.pid, name=n, initials=initials(n), role=role,
                        mentor_id=m.id if m else None, pin_hash=hash_pin(pin) if pin else None,
                        joined_on=c.today, created_at=c.at)
             c.s.add(st)
@@ -198,6 +200,8 @@ class StaffService(Base):
             if dest.id == st.project_id:
                 raise BadInput("to", f"{st.name} already works in {dest.code}")
             days = int(c.setting("protection_days"))
+            from frontdesk.store.models import Client
+
             held = c.s.exec(select(Client.id).where(Client.project_id == c.pid, Client.owner_id == st.id,
                                                     Client.merged_into_id == None,  # noqa: E711
                                                     Client.last_contact >= c.today - timedelta(days=days))).all()

@@ -158,8 +158,9 @@ APPEND_ONLY_DEALS = ("assignment", "deposit", "largedealdecision", "deal", "deal
 APPEND_ONLY_OUTBOX = ("outboxitem", "outboxattempt", "outboxoutcome")
 APPEND_ONLY = APPEND_ONLY + APPEND_ONLY_DEALS + APPEND_ONLY_OUTBOX
 LAZY = {
-    "models_clients": ("Client", "Person", "Phone", "ClientLink", "RegisterEntry", "FollowUp", "FollowUpVerification",
+    "models_clients": ("Client", "Person", "Phone", "ClientLink", "FollowUp", "FollowUpVerification",
                        "Crossing", "CrossingDecision", "ViewLog"),
+    "models_register": ("RegisterEntry",),
     "models_deals": ("Assignment", "Complaint", "ComplaintEvent", "Deal", "DealShare", "DiscountRequest", "Deposit",
                      "LargeDealDecision", "Referral", "Reflection", "Unit"),
     "models_outbox": ("OutboxAttempt", "OutboxItem", "OutboxOutcome"),

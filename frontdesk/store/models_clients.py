@@ -1,6 +1,7 @@
-"""The clients' tables: clients, people and their phones, links, the two registers, follow-ups,
-crossings and who viewed a full phone (R2, R3, R4, R8). Built on first use (store.models.LAZY):
-a command that never reads a client, such as `roster show`, does not pay for them at start.
+"""The clients' tables: clients, people and their phones, links, follow-ups, crossings and who
+viewed a full phone (R2, R3, R4, R8); the two registers are in models_register. Built on first use
+(store.models.LAZY): a command that never reads a client, such as `roster show`, does not pay for
+them at start, nor does the desk, which reads today's register pages and no client.
 The conventions of frontdesk.store.models hold here too."""
 
 from __future__ import annotations
@@ -62,36 +63,6 @@ class ClientLink(SQLModel, table=True):
     by_id: int = Field(foreign_key="staff.id")
     at: datetime = Field(sa_type=DateTime())
     recorded_at: datetime = Field(sa_type=DateTime())
-
-
-class RegisterEntry(SQLModel, table=True):
-    """A page of the visitor register (book="visit") or the call register (book="call") — R2.1, R2.3."""
-
-    __table_args__ = (UniqueConstraint("project_id", "book", "number"),
-                      Index("ix_entry_client_at", "client_id", "at"),
-                      Index("ix_entry_project_day_number", "project_id", "book", "day", "number"))
-    id: Optional[int] = Field(default=None, primary_key=True)
-    project_id: int = Field(foreign_key="project.id")
-    book: str = Field(max_length=8)  # "visit" | "call"
-    number: int
-    kind: str = Field(default="entry", max_length=12)  # entry | referral | amend | imported
-    at: datetime = Field(sa_type=DateTime())  # business time (UTC)
-    day: date  # business day, project-local
-    recorded_at: datetime = Field(sa_type=DateTime())  # real time of recording
-    operator_id: int = Field(foreign_key="staff.id")
-    advisor_id: int = Field(foreign_key="staff.id", index=True)  # who served / answered
-    owner_id: Optional[int] = Field(default=None, foreign_key="staff.id")  # owner after this entry
-    client_id: Optional[int] = Field(default=None, foreign_key="client.id")
-    person_id: Optional[int] = Field(default=None, foreign_key="person.id")
-    phone_e164: str = Field(default="", max_length=20)
-    name: str = Field(default="", max_length=100)
-    route: str = Field(default="", max_length=16)
-    effect: str = Field(default="none", max_length=10)  # rules.protection effect
-    turn: bool = False
-    amends: Optional[int] = None  # the number of the entry this one corrects
-    data: str = "{}"  # JSON: greeter answers, reasons, notes
-    prev_hash: str = Field(max_length=64)
-    hash: str = Field(max_length=64)
 
 
 class FollowUp(SQLModel, table=True):

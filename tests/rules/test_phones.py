@@ -126,3 +126,16 @@ def test_every_mobile_prefix_agrees_with_phonenumbers(prefix):
         raw = prefix + tail
         assert _fast(raw) == _slow(raw), raw
         assert _fast("+86" + raw) == _slow("+86" + raw), raw
+
+
+def test_the_written_out_mobile_pattern_is_the_installed_phonenumbers_own():
+    """phones.CN_MOBILE_PATTERN is copied so that a register of mobiles is shown without importing
+    phonenumbers; a release of it that moves the pattern must fail here."""
+    from phonenumbers import PhoneMetadata
+
+    assert phones_mod.CN_MOBILE_PATTERN == PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern
+
+
+def test_the_number_types_have_their_words():
+    assert [normalise(p).kind for p in ("13800138000", "010-87654321", "+1 650 253 0000")] == \
+        ["mobile", "landline", "mobile"]
