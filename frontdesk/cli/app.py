@@ -54,7 +54,8 @@ def main_options(
     db: Optional[str] = typer.Option(None, "--db", help="SQLite file or SQLAlchemy URL (env FRONTDESK_DB; default: "
                                      "the office the setup remembered, see `frontdesk where`)."),
     at: Optional[str] = typer.Option(None, "--at", envvar="FRONTDESK_NOW", help='The clock: "YYYY-MM-DD HH:MM".'),
-    user: Optional[str] = typer.Option(None, "--as", envvar="FRONTDESK_USER", help="The staff member acting."),
+    user: Optional[str] = typer.Option(None, "--as", envvar="FRONTDESK_USER", help="The staff member acting. `frontdesk --as NAME` with "
+                                      "a PIN opens the desk once the PIN proves; without one, the sign-in on that name."),
     project: Optional[str] = typer.Option(None, "--project", envvar="FRONTDESK_PROJECT", help="Project code."),
     as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
     lang: Optional[str] = typer.Option(None, "--lang", help="zh_CN or en (default: LANG)."),

@@ -221,7 +221,7 @@ class FrontdeskApp(App[None]):
             except FrontdeskError as exc:
                 self.call_from_thread(self._sign_in_refused, exc)
                 return
-            self.call_from_thread(self._signed_in, st)
+            self.call_from_thread(self._proven, st)
 
     def _take_first_read(self) -> dict[str, Any] | None:
         """The forked reader's result (frontdesk.ui.firstread), shown at once: the desk signed in
@@ -235,14 +235,22 @@ class FrontdeskApp(App[None]):
         if "refused" in result:
             self.call_from_thread(self._sign_in_refused, result["refused"])
         else:
-            self.call_from_thread(self._signed_in, result["staff"], result.get("desk"))
+            self.call_from_thread(self._proven, result["staff"], result.get("desk"))
         return result
+
+    def _proven(self, st: dict[str, Any], desk: dict[str, Any] | None = None) -> None:
+        """The command line's PIN proved: the waiting desk is theirs (unless the person has gone to
+        the sign-in meanwhile, `s`: then they sign in there)."""
+        if self.signing_in is not None:
+            self._signed_in(st, desk)
 
     def _sign_in_refused(self, exc: Exception) -> None:
         """The command line's PIN did not prove: the sign-in, on that name, saying why."""
         from .screens.signin import SignInScreen
 
-        name, self.signing_in, self.user = self.signing_in or (self._sign_in or ("",))[0], None, None
+        if self.signing_in is None:  # already at the sign-in (`s` while waiting)
+            return
+        name, self.signing_in, self.user = self.signing_in, None, None
         self.switch_screen(SignInScreen(person=name, error=self.error_text(exc)))
 
     def _reload_desk(self) -> None:
@@ -312,7 +320,7 @@ class FrontdeskApp(App[None]):
         """Back to sign-in: the counter PC is shared."""
         from .screens.signin import SignInScreen
 
-        self.user = None
+        self.user = self.signing_in = None
         self.clear_notifications()  # the last user's toasts are not the next user's business
         while len(self.screen_stack) > 1:
             self.pop_screen()

@@ -267,3 +267,22 @@ def test_the_command_line_gives_the_app_its_name_and_pin(db_path: Path, monkeypa
     except SystemExit as exc:
         assert exc.code in (0, None)
     assert seen["ran"] and seen["sign_in"] == expected and seen["first_read"] is None
+
+
+async def test_switch_user_while_waiting_keeps_the_sign_in(db_path: Path) -> None:
+    """`s` on the waiting desk goes to the sign-in; the PIN's proof arriving later signs no one in."""
+    built: list[Services] = []
+    held = Held()
+    app = make_app(factory_on(db_path, built), lang="en", sign_in=(LI, PINS[LI]), first_read=held)  # type: ignore[arg-type]
+    try:
+        async with app.run_test(size=PILOT_SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("s")
+            await pilot.pause()
+            assert isinstance(app.screen, SignInScreen)
+            held.release.set()  # the app now proves the PIN itself, and finds no one waiting
+            await settle(pilot)
+            assert isinstance(app.screen, SignInScreen) and app.user is None
+    finally:
+        for s in built:
+            s.close()
