@@ -58,7 +58,8 @@ class FrontdeskApp(App[None]):
         self._initial_user = user  # signed in without a PIN: the tests' and the drill's door, never the CLI's
         # the person the command line names (--as) and their PIN (--pin / FRONTDESK_PIN), if given: the
         # desk opens once the PIN proves (read ahead by `first_read`, a forked reader), else the sign-in
-        self._sign_in = (sign_in[0].strip(), sign_in[1]) if sign_in and sign_in[0].strip() else None
+        self._named = (sign_in[0].strip() or None) if sign_in else None
+        self._pin = sign_in[1] if self._named else None
         self._first_read = first_read
         self.signing_in: str | None = None  # the name being proven while the desk waits
         self._last_input = time.monotonic()
@@ -147,13 +148,13 @@ class FrontdeskApp(App[None]):
 
                 self.user = {"name": self._initial_user}  # the desk's loads need only the name
                 self.push_screen(DeskScreen())
-            elif self._sign_in is not None and self._sign_in[1]:
+            elif self._pin:
                 from .screens.desk import DeskScreen
 
-                self.signing_in = self._sign_in[0]  # the desk waits, its keys off, until the PIN proves
+                self.signing_in = self._named  # the desk waits, its keys off, until the PIN proves
                 self.push_screen(DeskScreen())
             else:
-                self.push_screen(SignInScreen(person=self._sign_in[0] if self._sign_in else None))
+                self.push_screen(SignInScreen(person=self._named))
             self._start_services()
             return
         self._read_settings()
@@ -162,15 +163,15 @@ class FrontdeskApp(App[None]):
             self.push_screen(self._setup_screen(needed))
         elif self._initial_user:
             self.sign_in_as(self._initial_user)
-        elif self._sign_in is not None and self._sign_in[1]:
+        elif self._pin:
             try:
-                st = self.services.desk.sign_in(self._sign_in[0], self._sign_in[1], project=self.project)
+                st = self.services.desk.sign_in(self._named, self._pin, project=self.project)
             except FrontdeskError as exc:
-                self.push_screen(SignInScreen(person=self._sign_in[0], error=self.error_text(exc)))
+                self.push_screen(SignInScreen(person=self._named, error=self.error_text(exc)))
             else:
                 self.sign_in_as(st["name"])
         else:
-            self.push_screen(SignInScreen(person=self._sign_in[0] if self._sign_in else None))
+            self.push_screen(SignInScreen(person=self._named))
         self._start_background()
 
     def _start_background(self) -> None:
@@ -214,10 +215,9 @@ class FrontdeskApp(App[None]):
         elif first is not None:
             if "staff" in first:  # the first read is as of its own moment: read again, now the live feed runs
                 self.call_from_thread(self._reload_desk)
-        elif self._sign_in is not None and self._sign_in[1]:  # no forked reader: the PIN is proven here
-            name, pin = self._sign_in
+        elif self._pin:  # no forked reader: the PIN is proven here
             try:
-                st = self.services.desk.sign_in(name, pin, project=self.project)
+                st = self.services.desk.sign_in(self._named, self._pin, project=self.project)
             except FrontdeskError as exc:
                 self.call_from_thread(self._sign_in_refused, exc)
                 return
