@@ -24,7 +24,6 @@ _CN_MOBILE_TYPED = re.compile(r"(?:\+86)?(1\d{10})")
 # the installed library's: a new release that changes it fails there, not at the counter.
 CN_MOBILE_PATTERN = r"1(?:610\d|740[0-5])\d{6}|1(?:[38]\d|4[57]|[59][0-35-9]|6[25-7]|7[0-35-8])\d{8}"
 _CN_MOBILE = re.compile(CN_MOBILE_PATTERN)
-_KIND = {"MOBILE": "mobile", "FIXED_LINE": "landline", "FIXED_LINE_OR_MOBILE": "mobile"}  # PhoneNumberType's names
 
 
 class PhoneError(ValueError):
@@ -96,6 +95,7 @@ def normalise(raw: str, region: str = DEFAULT_REGION) -> Phone:
 def _parse(compact: str, raw: str, region: str) -> Phone:
     """The general path: phonenumbers parses, validates and types the number."""
     import phonenumbers
+    from phonenumbers import PhoneNumberType as T
 
     try:
         num = phonenumbers.parse(compact, region)
@@ -103,14 +103,9 @@ def _parse(compact: str, raw: str, region: str) -> Phone:
         raise PhoneError("invalid", raw) from exc
     if not phonenumbers.is_valid_number(num):
         raise PhoneError("invalid", raw)
-    kind = _KIND.get(_type_name(phonenumbers.number_type(num)), "other")
+    kind = {T.MOBILE: "mobile", T.FIXED_LINE: "landline", T.FIXED_LINE_OR_MOBILE: "mobile"}.get(
+        phonenumbers.number_type(num), "other")
     return Phone(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164), kind)
-
-
-def _type_name(number_type: int) -> str:
-    from phonenumbers import PhoneNumberType
-
-    return next((n for n in _KIND if getattr(PhoneNumberType, n) == number_type), "")
 
 
 def tail_of(e164: str) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert
@@ -47,7 +47,7 @@ def remind_lapsing(c: Ctx) -> int:
     included when the project has a webhook."""
     if c.s.get(ReminderRun, (c.pid, c.today)) is not None:
         return 0
-    from . import clientbook
+    from . import clientbook  # the day's first run only: the inbox's other reads do not load it
     days = int(c.setting("protection_days"))
     contact_day = c.today - timedelta(days=days)
     lapses_on = c.today + timedelta(days=1)
