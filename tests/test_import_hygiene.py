@@ -70,15 +70,24 @@ def test_the_command_line_has_no_import_circle():
         assert not strays, f"frontdesk/cli/{name}.py imports {strays}"
 
 
-def test_a_command_does_not_load_what_it_does_not_use(tmp_path):
-    """`roster show` pays for neither openpyxl, the importer, the deals nor the TUI; nor for the
-    other command modules, the deal and outbox tables, or the phone library."""
+def office(tmp_path, *commands: list[str]) -> tuple[str, dict[str, str]]:
+    """A small office made by the command line: project P, its PM W (PIN 2580), then `commands`
+    as W. Returns the database and the environment that proves W."""
     import os
 
     db = str(tmp_path / "o.db")
     env = {**os.environ, "FRONTDESK_PIN": "2580"}
-    for a in (["init", "--project", "P", "--name", "X"], ["staff", "add", "W", "--role", "pm", "--pin", "2580"]):
-        subprocess.run([sys.executable, "-m", "frontdesk.cli", "--db", db, *a], env=env, check=True, capture_output=True)
+    for a in (["init", "--project", "P", "--name", "X"], ["staff", "add", "W", "--role", "pm", "--pin", "2580"],
+              *(["--as", "W", *c] for c in commands)):
+        p = subprocess.run([sys.executable, "-m", "frontdesk.cli", "--db", db, *a], env=env, capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+    return db, env
+
+
+def test_a_command_does_not_load_what_it_does_not_use(tmp_path):
+    """`roster show` pays for neither openpyxl, the importer, the deals nor the TUI; nor for the
+    other command modules, the deal and outbox tables, or the phone library."""
+    db, env = office(tmp_path)
     code = ("import sys\n"
             "from frontdesk.cli import main\n"
             "try:\n"
@@ -115,15 +124,8 @@ def test_the_desks_first_read_builds_no_client_table(tmp_path):
     client, deal or outbox table, and neither the client book nor the phone library is imported
     (a mobile is shown through the pattern phones.CN_MOBILE_PATTERN holds). The register it
     reads has a page with a phone on it. (The day's first start reads the clients: the reminders.)"""
-    import os
-
-    db = str(tmp_path / "o.db")
-    env = {**os.environ, "FRONTDESK_PIN": "2580"}
-    for a in (["init", "--project", "P", "--name", "X"], ["staff", "add", "W", "--role", "pm", "--pin", "2580"],
-              ["--as", "W", "staff", "add", "A", "--role", "advisor", "--pin", "3691"],
-              ["--as", "W", "roster", "set", "A"], ["--as", "W", "visit", "--phone", "13800138000"]):
-        p = subprocess.run([sys.executable, "-m", "frontdesk.cli", "--db", db, *a], env=env, capture_output=True, text=True)
-        assert p.returncode == 0, p.stderr
+    db, env = office(tmp_path, ["staff", "add", "A", "--role", "advisor", "--pin", "3691"], ["roster", "set", "A"],
+                     ["visit", "--phone", "13800138000"])
     code = ("import sys\n"
             "from frontdesk.services import Clock, open_services\n"
             "from frontdesk.ui.firstread import sign_in_and_read\n"

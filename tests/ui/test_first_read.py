@@ -11,8 +11,9 @@ import subprocess
 import sys
 import textwrap
 import threading
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, AsyncIterator
 
 import pytest
 from textual.widgets import Input, OptionList, Static
@@ -166,31 +167,40 @@ def factory_on(db_path: Path, built: list[Services]):  # noqa: ANN201
     return factory
 
 
-async def test_the_waiting_desk_has_its_keys_off_until_the_pin_proves(db_path: Path) -> None:
+@asynccontextmanager
+async def waiting_desk(db_path: Path) -> AsyncIterator[tuple[Any, Any, Held]]:
+    """The app opened on LI's name and PIN, its first read held: (app, pilot, held), paused once
+    (not settle(): it would wait for the services' worker, which is held)."""
     built: list[Services] = []
     held = Held()
     app = make_app(factory_on(db_path, built), lang="en", sign_in=(LI, PINS[LI]), first_read=held)  # type: ignore[arg-type]
     try:
         async with app.run_test(size=PILOT_SIZE) as pilot:
-            await pilot.pause()  # not settle(): it would wait for the services' worker, which is held
-            assert isinstance(app.screen, DeskScreen) and app.user is None
-            assert f"Signing in as {LI}" in text(app.screen.query_one("#desk-bar", Static))
-            await pilot.press("n")  # a new walk-in: not before the PIN proves
             await pilot.pause()
-            assert isinstance(app.screen, DeskScreen) and app.screen.data is None and app.user is None
-            held.release.set()
-            for _ in range(100):
-                await settle(pilot)
-                if app.screen.data is not None:
-                    break
-            assert app.user["name"] == LI and app.user["role"] == "advisor"
-            assert f"{LI} (advisor)" in text(app.screen.query_one("#desk-bar", Static))
-            await pilot.press("n")
-            await settle(pilot)
-            assert type(app.screen).__name__ == "GreeterScreen"
+            yield app, pilot, held
     finally:
+        held.release.set()
         for s in built:
             s.close()
+
+
+async def test_the_waiting_desk_has_its_keys_off_until_the_pin_proves(db_path: Path) -> None:
+    async with waiting_desk(db_path) as (app, pilot, held):
+        assert isinstance(app.screen, DeskScreen) and app.user is None
+        assert f"Signing in as {LI}" in text(app.screen.query_one("#desk-bar", Static))
+        await pilot.press("n")  # a new walk-in: not before the PIN proves
+        await pilot.pause()
+        assert isinstance(app.screen, DeskScreen) and app.screen.data is None and app.user is None
+        held.release.set()
+        for _ in range(100):
+            await settle(pilot)
+            if app.screen.data is not None:
+                break
+        assert app.user["name"] == LI and app.user["role"] == "advisor"
+        assert f"{LI} (advisor)" in text(app.screen.query_one("#desk-bar", Static))
+        await pilot.press("n")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "GreeterScreen"
 
 
 async def test_without_a_first_read_a_wrong_pin_opens_the_sign_in(db_path: Path) -> None:
@@ -271,18 +281,10 @@ def test_the_command_line_gives_the_app_its_name_and_pin(db_path: Path, monkeypa
 
 async def test_switch_user_while_waiting_keeps_the_sign_in(db_path: Path) -> None:
     """`s` on the waiting desk goes to the sign-in; the PIN's proof arriving later signs no one in."""
-    built: list[Services] = []
-    held = Held()
-    app = make_app(factory_on(db_path, built), lang="en", sign_in=(LI, PINS[LI]), first_read=held)  # type: ignore[arg-type]
-    try:
-        async with app.run_test(size=PILOT_SIZE) as pilot:
-            await pilot.pause()
-            await pilot.press("s")
-            await pilot.pause()
-            assert isinstance(app.screen, SignInScreen)
-            held.release.set()  # the app now proves the PIN itself, and finds no one waiting
-            await settle(pilot)
-            assert isinstance(app.screen, SignInScreen) and app.user is None
-    finally:
-        for s in built:
-            s.close()
+    async with waiting_desk(db_path) as (app, pilot, held):
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        held.release.set()  # the app now proves the PIN itself, and finds no one waiting
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen) and app.user is None
